@@ -1,0 +1,108 @@
+"""The backend module ``K``: ``from kcore import backend as K``.
+
+Every function of the protocol (:mod:`kcore.backend.protocol`) is looked up on
+the active backend, chosen in this order: ``KCORE_BACKEND``, ``KERAS_BACKEND``,
+the ``backend`` key of ``$KCORE_HOME/kcore.json``. The backend's library
+(TensorFlow, PyTensor) is imported the first time a function is used.
+"""
+import threading
+
+from kcore import config
+from kcore.backend.protocol import Backend, protocol_functions
+
+# Where each known backend comes from, for the "not installed" error.
+PACKAGES = {'tensorflow': 'kcore-tf', 'tf': 'kcore-tf', 'theano': 'kcore-theano',
+            'pytensor': 'kcore-theano'}
+
+_FUNCTIONS = frozenset(protocol_functions())
+_instances = {}
+_active = None
+_lock = threading.RLock()
+
+
+class BackendError(RuntimeError):
+    """The requested backend is not installed or failed to load."""
+
+
+def installed_backends():
+    """The registered backend names, in the order the plugins registered them."""
+    from kcore import plugins
+    return plugins.registry('backends').names()
+
+
+def default_backend_name():
+    """The backend a new config file names: the only installed one, else 'tensorflow'."""
+    names = installed_backends()
+    return names[0] if len(names) == 1 else 'tensorflow'
+
+
+def choose_backend():
+    """The backend name to use and why: ``(name, reason)``."""
+    name, reason = config.backend_choice()
+    return name, reason
+
+
+def get_backend(name):
+    """The backend instance registered as ``name`` (created once per process)."""
+    from kcore import plugins
+    from kcore.plugins.registries import RegistryError
+    backends = plugins.registry('backends')
+    with _lock:
+        try:
+            entry = backends.entry(name)
+        except RegistryError as e:
+            raise BackendError(_not_installed_message(name, backends, str(e))) from None
+        if entry.name not in _instances:
+            try:
+                cls = entry.load()
+                _instances[entry.name] = cls()
+            except Exception as e:
+                raise BackendError('Backend %r (plugin %s) failed to load: %s: %s'
+                                   % (entry.name, entry.origin, type(e).__name__, e)) from e
+        return _instances[entry.name]
+
+
+def _not_installed_message(name, backends, detail):
+    installed = ["%s (plugin %s)" % (e.name, e.origin) for e in backends.entries()]
+    package = PACKAGES.get(str(name).lower())
+    hint = ('`pip install %s`' % package if package else
+            'the package of a kcore plugin that registers it')
+    message = 'Backend %r is not installed. Installed backends: %s. To use %r, install %s.' % (
+        name, ', '.join(installed) or 'none', name, hint)
+    if 'registered by more than one plugin' in detail:
+        message = detail
+    elif 'Did you mean' in detail:
+        message += ' (' + detail[detail.index('Did you mean'):].split('?')[0] + '?)'
+    return message
+
+
+def active():
+    """The active backend instance."""
+    global _active
+    if _active is None:
+        with _lock:
+            if _active is None:
+                name, reason = choose_backend()
+                try:
+                    _active = get_backend(name)
+                except BackendError as e:
+                    raise BackendError('%s (The backend was chosen by %s.)' % (e, reason)) from None
+    return _active
+
+
+def set_backend(name):
+    """Make the backend registered as ``name`` the active one; return it."""
+    global _active
+    _active = get_backend(name)
+    return _active
+
+
+def __getattr__(name):
+    if name in _FUNCTIONS:
+        return getattr(active(), name)
+    raise AttributeError("kcore.backend has no function %r (see kcore.backend.protocol for the "
+                         "protocol)" % (name,))
+
+
+def __dir__():
+    return sorted(set(globals()) | _FUNCTIONS)

@@ -1,0 +1,671 @@
+"""The backend protocol: every function of ``kcore.backend`` (``K``), defined once.
+
+A backend plugin subclasses :class:`Backend` and implements each abstract
+method; an incomplete subclass cannot be instantiated. Conventions all backends
+share:
+
+- ``dim_ordering='default'`` means the config's ``image_dim_ordering``. 'th' is
+  (samples, channels, rows, cols), 'tf' is (samples, rows, cols, channels).
+- Convolutions are cross-correlations (the kernel is not flipped). 2D kernels are
+  (nb_filter, stack, rows, cols) in 'th' and (rows, cols, stack, nb_filter) in 'tf';
+  3D kernels likewise with three spatial axes; 1D kernels are (length, input_dim,
+  nb_filter) on inputs (samples, steps, input_dim).
+- ``border_mode='same'`` pads as TensorFlow does (the odd pixel at the end);
+  average pooling with 'same' averages only the pixels inside the image.
+- Masks are 1 (or True) on the steps to keep and 0 on the masked steps.
+- ``dtype=None`` means ``floatx()``.
+"""
+import abc
+
+from kcore import config
+
+
+class Backend(abc.ABC):
+    """Base class of every backend; the config functions are implemented here."""
+
+    #: The name the backend is registered under (``K.backend()`` returns it).
+    name = None
+
+    # ----------------------------------------------------------- configuration
+    def backend(self):
+        """Return the name of the active backend, e.g. 'tensorflow'."""
+        return self.name
+
+    def epsilon(self):
+        """Return the fuzz factor used in numeric expressions (a small float)."""
+        return config.epsilon()
+
+    def set_epsilon(self, e):
+        """Set the fuzz factor to ``e``."""
+        config.set_epsilon(e)
+
+    def floatx(self):
+        """Return the default float type as a string, e.g. 'float32'."""
+        return config.floatx()
+
+    def set_floatx(self, floatx):
+        """Set the default float type: 'float16', 'float32' or 'float64'."""
+        config.set_floatx(floatx)
+
+    def cast_to_floatx(self, x):
+        """Cast a numpy array (or number) to a numpy array of ``floatx()``."""
+        import numpy as np
+        return np.asarray(x, dtype=self.floatx())
+
+    def image_dim_ordering(self):
+        """Return the default image ordering, 'tf' or 'th'."""
+        return config.image_dim_ordering()
+
+    def set_image_dim_ordering(self, dim_ordering):
+        """Set the default image ordering to 'tf' or 'th'."""
+        config.set_image_dim_ordering(dim_ordering)
+
+    def normalize_dim_ordering(self, dim_ordering):
+        """Resolve 'default' to the configured ordering; reject anything but 'tf'/'th'."""
+        if dim_ordering in (None, 'default'):
+            return self.image_dim_ordering()
+        if dim_ordering not in ('tf', 'th'):
+            raise ValueError("Unknown dim_ordering %r: expected 'tf', 'th' or 'default'."
+                             % (dim_ordering,))
+        return dim_ordering
+
+    _uids = {}
+
+    def get_uid(self, prefix=''):
+        """Return 1, 2, 3... per prefix: the number used in automatic layer names."""
+        self._uids[prefix] = self._uids.get(prefix, 0) + 1
+        return self._uids[prefix]
+
+    def reset_uids(self):
+        """Restart every prefix's numbering."""
+        self._uids.clear()
+
+    # ------------------------------------------------------ session and phase
+    @abc.abstractmethod
+    def clear_session(self):
+        """Destroy the current graph and session and start new ones (reset uids too)."""
+
+    @abc.abstractmethod
+    def manual_variable_initialization(self, value):
+        """True: the user initializes variables; False (default): variables start at their values."""
+
+    @abc.abstractmethod
+    def get_session(self):
+        """Return the session that runs the graph (backends without sessions return None)."""
+
+    @abc.abstractmethod
+    def set_session(self, session):
+        """Use ``session`` (and its graph) from now on."""
+
+    @abc.abstractmethod
+    def learning_phase(self):
+        """Return the learning-phase flag: a scalar tensor (bool or int, backend's choice) that
+        ``function`` feeds with 0 (test, the default when not fed) or 1 (train), or the int
+        set by ``set_learning_phase``."""
+
+    @abc.abstractmethod
+    def set_learning_phase(self, value):
+        """Fix the learning phase to 0 (test) or 1 (train)."""
+
+    @abc.abstractmethod
+    def name_scope(self, name):
+        """Return a context manager that groups the ops built inside it under ``name``."""
+
+    # --------------------------------------------------- variables and tensors
+    @abc.abstractmethod
+    def variable(self, value, dtype=None, name=None):
+        """Return a variable holding ``value`` (a numpy array or number)."""
+
+    @abc.abstractmethod
+    def constant(self, value, dtype=None, shape=None, name=None):
+        """Return a constant tensor holding ``value`` (broadcast to ``shape`` if given)."""
+
+    @abc.abstractmethod
+    def placeholder(self, shape=None, ndim=None, dtype=None, sparse=False, name=None):
+        """Return a placeholder of ``shape`` (ints or None) or of ``ndim`` unknown axes;
+        ``shape`` wins if both are given."""
+
+    @abc.abstractmethod
+    def is_sparse(self, tensor):
+        """Return True if ``tensor`` is a sparse tensor."""
+
+    @abc.abstractmethod
+    def to_dense(self, tensor):
+        """Return the dense form of a sparse tensor (a dense tensor is returned as is)."""
+
+    @abc.abstractmethod
+    def shape(self, x):
+        """Return the symbolic shape of ``x`` (a 1D int tensor)."""
+
+    @abc.abstractmethod
+    def int_shape(self, x):
+        """Return the static shape of ``x`` as a tuple of ints and None (None if even the
+        number of axes is unknown)."""
+
+    @abc.abstractmethod
+    def ndim(self, x):
+        """Return the number of axes of ``x`` as an int."""
+
+    @abc.abstractmethod
+    def dtype(self, x):
+        """Return the dtype of ``x`` as a string, e.g. 'float32'."""
+
+    @abc.abstractmethod
+    def eval(self, x):
+        """Evaluate ``x`` (no placeholders) and return a numpy array."""
+
+    @abc.abstractmethod
+    def zeros(self, shape, dtype=None, name=None):
+        """Return an all-zeros variable of ``shape``."""
+
+    @abc.abstractmethod
+    def ones(self, shape, dtype=None, name=None):
+        """Return an all-ones variable of ``shape``."""
+
+    @abc.abstractmethod
+    def eye(self, size, dtype=None, name=None):
+        """Return an identity-matrix variable of ``size`` x ``size``."""
+
+    @abc.abstractmethod
+    def zeros_like(self, x, dtype=None, name=None):
+        """Return a zeros tensor with the shape of ``x`` (and its dtype when ``dtype`` is None)."""
+
+    @abc.abstractmethod
+    def ones_like(self, x, dtype=None, name=None):
+        """Return a ones tensor with the shape of ``x`` (and its dtype when ``dtype`` is None)."""
+
+    @abc.abstractmethod
+    def random_uniform_variable(self, shape, low, high, dtype=None, name=None, seed=None):
+        """Return a variable drawn from U(low, high)."""
+
+    @abc.abstractmethod
+    def random_normal_variable(self, shape, mean, scale, dtype=None, name=None, seed=None):
+        """Return a variable drawn from N(mean, scale**2)."""
+
+    @abc.abstractmethod
+    def count_params(self, x):
+        """Return the number of scalars in ``x`` (static shape)."""
+
+    @abc.abstractmethod
+    def cast(self, x, dtype):
+        """Return ``x`` cast to ``dtype``."""
+
+    @abc.abstractmethod
+    def get_value(self, x):
+        """Return the value of variable ``x`` as a numpy array."""
+
+    @abc.abstractmethod
+    def batch_get_value(self, xs):
+        """Return the values of the variables ``xs`` as a list of numpy arrays."""
+
+    @abc.abstractmethod
+    def set_value(self, x, value):
+        """Load the numpy ``value`` into variable ``x``."""
+
+    @abc.abstractmethod
+    def batch_set_value(self, tuples):
+        """Load many values at once: ``tuples`` is a list of (variable, numpy value)."""
+
+    @abc.abstractmethod
+    def get_variable_shape(self, x):
+        """Return the shape of variable ``x`` as a tuple of ints."""
+
+    @abc.abstractmethod
+    def print_tensor(self, x, message=''):
+        """Return ``x`` unchanged; evaluating the result prints ``message`` and its value."""
+
+    @abc.abstractmethod
+    def update(self, x, new_x):
+        """Return an update that assigns ``new_x`` to variable ``x`` (usable in ``function``)."""
+
+    @abc.abstractmethod
+    def update_add(self, x, increment):
+        """Return an update that adds ``increment`` to variable ``x``."""
+
+    @abc.abstractmethod
+    def update_sub(self, x, decrement):
+        """Return an update that subtracts ``decrement`` from variable ``x``."""
+
+    @abc.abstractmethod
+    def moving_average_update(self, variable, value, momentum):
+        """Return an update: variable = variable * momentum + value * (1 - momentum)."""
+
+    # ------------------------------------------------ linear algebra, reductions
+    @abc.abstractmethod
+    def dot(self, x, y):
+        """Tensor product as Theano's dot: (2, 3) . (4, 3, 5) -> (2, 4, 5) contracts the last
+        axis of x with the second-to-last axis of y."""
+
+    @abc.abstractmethod
+    def batch_dot(self, x, y, axes=None):
+        """Per-sample dot product of x and y (ndim >= 2) over ``axes`` (int or pair); the
+        result has at least 2 axes, e.g. (n, 2) . (n, 2) with axes=1 -> (n, 1). ``axes=None``
+        contracts the last axis of x with the second-to-last of y (the last when y is 2D)."""
+
+    @abc.abstractmethod
+    def transpose(self, x):
+        """Reverse the axes of ``x`` (the matrix transpose for 2D)."""
+
+    @abc.abstractmethod
+    def gather(self, reference, indices):
+        """Return the rows of ``reference`` at the integer ``indices``
+        (shape indices.shape + reference.shape[1:])."""
+
+    @abc.abstractmethod
+    def max(self, x, axis=None, keepdims=False):
+        """Maximum over ``axis`` (int, list or None for all)."""
+
+    @abc.abstractmethod
+    def min(self, x, axis=None, keepdims=False):
+        """Minimum over ``axis``."""
+
+    @abc.abstractmethod
+    def sum(self, x, axis=None, keepdims=False):
+        """Sum over ``axis``."""
+
+    @abc.abstractmethod
+    def prod(self, x, axis=None, keepdims=False):
+        """Product over ``axis``."""
+
+    @abc.abstractmethod
+    def cumsum(self, x, axis=0):
+        """Cumulative sum along ``axis``."""
+
+    @abc.abstractmethod
+    def cumprod(self, x, axis=0):
+        """Cumulative product along ``axis``."""
+
+    @abc.abstractmethod
+    def var(self, x, axis=None, keepdims=False):
+        """Variance (population, ddof=0) over ``axis``."""
+
+    @abc.abstractmethod
+    def std(self, x, axis=None, keepdims=False):
+        """Standard deviation (ddof=0) over ``axis``."""
+
+    @abc.abstractmethod
+    def mean(self, x, axis=None, keepdims=False):
+        """Mean over ``axis``."""
+
+    @abc.abstractmethod
+    def any(self, x, axis=None, keepdims=False):
+        """Logical OR over ``axis``; returns a uint8 tensor of 0/1."""
+
+    @abc.abstractmethod
+    def all(self, x, axis=None, keepdims=False):
+        """Logical AND over ``axis``; returns a uint8 tensor of 0/1."""
+
+    @abc.abstractmethod
+    def argmax(self, x, axis=-1):
+        """Index of the maximum along ``axis``."""
+
+    @abc.abstractmethod
+    def argmin(self, x, axis=-1):
+        """Index of the minimum along ``axis``."""
+
+    # ------------------------------------------------------------ element-wise
+    @abc.abstractmethod
+    def square(self, x):
+        """Element-wise x**2."""
+
+    @abc.abstractmethod
+    def abs(self, x):
+        """Element-wise absolute value."""
+
+    @abc.abstractmethod
+    def sqrt(self, x):
+        """Element-wise square root (negative inputs give 0)."""
+
+    @abc.abstractmethod
+    def exp(self, x):
+        """Element-wise e**x."""
+
+    @abc.abstractmethod
+    def log(self, x):
+        """Element-wise natural logarithm."""
+
+    @abc.abstractmethod
+    def logsumexp(self, x, axis=None, keepdims=False):
+        """log(sum(exp(x))) over ``axis``, computed stably."""
+
+    @abc.abstractmethod
+    def round(self, x):
+        """Element-wise rounding to the nearest integer (halves to even)."""
+
+    @abc.abstractmethod
+    def sign(self, x):
+        """Element-wise sign: -1, 0 or 1."""
+
+    @abc.abstractmethod
+    def pow(self, x, a):
+        """Element-wise x**a."""
+
+    @abc.abstractmethod
+    def clip(self, x, min_value, max_value):
+        """Element-wise clipping to [min_value, max_value]."""
+
+    @abc.abstractmethod
+    def equal(self, x, y):
+        """Element-wise x == y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def not_equal(self, x, y):
+        """Element-wise x != y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def greater(self, x, y):
+        """Element-wise x > y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def greater_equal(self, x, y):
+        """Element-wise x >= y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def lesser(self, x, y):
+        """Element-wise x < y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def lesser_equal(self, x, y):
+        """Element-wise x <= y (boolean tensor)."""
+
+    @abc.abstractmethod
+    def maximum(self, x, y):
+        """Element-wise maximum of two tensors."""
+
+    @abc.abstractmethod
+    def minimum(self, x, y):
+        """Element-wise minimum of two tensors."""
+
+    @abc.abstractmethod
+    def sin(self, x):
+        """Element-wise sine."""
+
+    @abc.abstractmethod
+    def cos(self, x):
+        """Element-wise cosine."""
+
+    # ----------------------------------------------------------- normalization
+    @abc.abstractmethod
+    def normalize_batch_in_training(self, x, gamma, beta, reduction_axes, epsilon=0.0001):
+        """Normalize ``x`` with its mean and variance over ``reduction_axes``;
+        return (normalized, mean, variance)."""
+
+    @abc.abstractmethod
+    def batch_normalization(self, x, mean, var, beta, gamma, epsilon=0.0001):
+        """Return (x - mean) / sqrt(var + epsilon) * gamma + beta."""
+
+    # ------------------------------------------------------- shape operations
+    @abc.abstractmethod
+    def concatenate(self, tensors, axis=-1):
+        """Concatenate a list of tensors along ``axis``."""
+
+    @abc.abstractmethod
+    def reshape(self, x, shape):
+        """Reshape ``x`` to ``shape`` (one entry may be -1)."""
+
+    @abc.abstractmethod
+    def permute_dimensions(self, x, pattern):
+        """Permute the axes of ``x`` by ``pattern``, e.g. (0, 2, 1)."""
+
+    @abc.abstractmethod
+    def resize_images(self, X, height_factor, width_factor, dim_ordering):
+        """Repeat the rows and columns of a 4D image batch by integer factors."""
+
+    @abc.abstractmethod
+    def resize_volumes(self, X, depth_factor, height_factor, width_factor, dim_ordering):
+        """Repeat the three spatial axes of a 5D batch by integer factors."""
+
+    @abc.abstractmethod
+    def repeat_elements(self, x, rep, axis):
+        """Repeat each element ``rep`` times along ``axis``, as np.repeat."""
+
+    @abc.abstractmethod
+    def repeat(self, x, n):
+        """Repeat a 2D tensor (samples, dim) n times: (samples, n, dim)."""
+
+    @abc.abstractmethod
+    def arange(self, start, stop=None, step=1, dtype='int32'):
+        """1D tensor of evenly spaced values, as np.arange."""
+
+    @abc.abstractmethod
+    def tile(self, x, n):
+        """Tile ``x`` by ``n`` (an int or a tuple, one entry per axis)."""
+
+    @abc.abstractmethod
+    def flatten(self, x):
+        """Return ``x`` as a 1D tensor."""
+
+    @abc.abstractmethod
+    def batch_flatten(self, x):
+        """Flatten every axis but the first: (n, a, b) -> (n, a * b)."""
+
+    @abc.abstractmethod
+    def expand_dims(self, x, dim=-1):
+        """Insert an axis of size 1 at index ``dim``."""
+
+    @abc.abstractmethod
+    def squeeze(self, x, axis):
+        """Remove the size-1 axis ``axis``."""
+
+    @abc.abstractmethod
+    def stack(self, tensors, axis=0):
+        """Stack a list of same-shape tensors along a new ``axis``."""
+
+    def pack(self, tensors):
+        """Keras 1 name of ``stack(tensors, axis=0)``."""
+        return self.stack(tensors, axis=0)
+
+    @abc.abstractmethod
+    def temporal_padding(self, x, padding=1):
+        """Pad the middle axis of a 3D tensor with ``padding`` zeros at both ends."""
+
+    @abc.abstractmethod
+    def asymmetric_temporal_padding(self, x, left_pad=1, right_pad=1):
+        """Pad the middle axis of a 3D tensor with left_pad and right_pad zeros."""
+
+    @abc.abstractmethod
+    def spatial_2d_padding(self, x, padding=(1, 1), dim_ordering='default'):
+        """Pad rows and columns of a 4D tensor with padding[0], padding[1] zeros each side."""
+
+    @abc.abstractmethod
+    def asymmetric_spatial_2d_padding(self, x, top_pad=1, bottom_pad=1, left_pad=1,
+                                      right_pad=1, dim_ordering='default'):
+        """Pad rows and columns of a 4D tensor with separate amounts on each side."""
+
+    @abc.abstractmethod
+    def spatial_3d_padding(self, x, padding=(1, 1, 1), dim_ordering='default'):
+        """Pad the three spatial axes of a 5D tensor with padding[i] zeros each side."""
+
+    @abc.abstractmethod
+    def one_hot(self, indices, nb_classes):
+        """Integer tensor (batch, d1, ..., dn) -> one-hot (batch, d1, ..., dn, nb_classes)."""
+
+    @abc.abstractmethod
+    def reverse(self, x, axes):
+        """Reverse ``x`` along ``axes`` (an int or a list of ints)."""
+
+    # ------------------------------------------------ functions and gradients
+    @abc.abstractmethod
+    def function(self, inputs, outputs, updates=None, **kwargs):
+        """Return a callable f(list_of_arrays) -> list_of_arrays that computes ``outputs`` from
+        ``inputs`` and applies ``updates`` (pairs (variable, new value) or update ops).
+        The learning phase may be one of ``inputs``."""
+
+    @abc.abstractmethod
+    def gradients(self, loss, variables):
+        """Return the list of gradients of the scalar ``loss`` w.r.t. each of ``variables``."""
+
+    @abc.abstractmethod
+    def stop_gradient(self, variables):
+        """Return ``variables`` (a tensor or list) with zero gradient to everything upstream."""
+
+    # --------------------------------------------------------------- control
+    @abc.abstractmethod
+    def rnn(self, step_function, inputs, initial_states, go_backwards=False, mask=None,
+            constants=None, unroll=False, input_length=None):
+        """Iterate ``step_function(input_t, states + constants) -> (output_t, new_states)``
+        over axis 1 of ``inputs`` (samples, time, ...). ``mask`` (samples, time) or
+        (samples, time, 1): on masked steps the previous output and states carry over.
+        Return (last_output, outputs (samples, time, ...), new_states)."""
+
+    @abc.abstractmethod
+    def switch(self, condition, then_expression, else_expression):
+        """Choose between two same-shape expressions by a scalar condition; either may be a
+        callable returning the expression."""
+
+    @abc.abstractmethod
+    def in_train_phase(self, x, alt):
+        """Return ``x`` in the training phase and ``alt`` otherwise."""
+
+    @abc.abstractmethod
+    def in_test_phase(self, x, alt):
+        """Return ``x`` in the test phase and ``alt`` otherwise."""
+
+    # ----------------------------------------------------- neural-net functions
+    @abc.abstractmethod
+    def relu(self, x, alpha=0.0, max_value=None):
+        """Rectified linear unit: x for x >= 0 (capped at max_value), alpha * x below 0."""
+
+    @abc.abstractmethod
+    def elu(self, x, alpha=1.0):
+        """Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) otherwise."""
+
+    @abc.abstractmethod
+    def softmax(self, x):
+        """Softmax over the last axis."""
+
+    @abc.abstractmethod
+    def softplus(self, x):
+        """log(1 + exp(x))."""
+
+    @abc.abstractmethod
+    def softsign(self, x):
+        """x / (1 + |x|)."""
+
+    @abc.abstractmethod
+    def sigmoid(self, x):
+        """Element-wise logistic sigmoid."""
+
+    @abc.abstractmethod
+    def hard_sigmoid(self, x):
+        """clip(0.2 * x + 0.5, 0, 1)."""
+
+    @abc.abstractmethod
+    def tanh(self, x):
+        """Element-wise hyperbolic tangent."""
+
+    @abc.abstractmethod
+    def categorical_crossentropy(self, output, target, from_logits=False):
+        """-sum(target * log(output)) over the last axis; ``output`` is rescaled to sum to 1
+        and clipped to [epsilon, 1 - epsilon] unless it is logits."""
+
+    @abc.abstractmethod
+    def sparse_categorical_crossentropy(self, output, target, from_logits=False):
+        """Categorical cross-entropy with integer class indices as ``target``."""
+
+    @abc.abstractmethod
+    def binary_crossentropy(self, output, target, from_logits=False):
+        """Element-wise -(target * log(output) + (1 - target) * log(1 - output))."""
+
+    @abc.abstractmethod
+    def dropout(self, x, level, noise_shape=None, seed=None):
+        """Zero a random ``level`` fraction of ``x`` and scale the rest by 1 / (1 - level)."""
+
+    @abc.abstractmethod
+    def l2_normalize(self, x, axis):
+        """Divide ``x`` by its L2 norm along ``axis``."""
+
+    @abc.abstractmethod
+    def in_top_k(self, predictions, targets, k):
+        """Boolean (batch,): whether class ``targets[i]`` is among the top ``k`` of
+        ``predictions[i]``."""
+
+    # ----------------------------------------------------- convolution, pooling
+    @abc.abstractmethod
+    def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
+               filter_shape=None, filter_dilation=1):
+        """1D convolution of (samples, steps, input_dim) with a (length, input_dim, nb_filter)
+        kernel; ``filter_dilation`` > 1 is atrous convolution."""
+
+    @abc.abstractmethod
+    def conv2d(self, x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='default',
+               image_shape=None, filter_shape=None, filter_dilation=(1, 1)):
+        """2D convolution; ``filter_dilation`` > 1 is atrous convolution."""
+
+    @abc.abstractmethod
+    def deconv2d(self, x, kernel, output_shape, strides=(1, 1), border_mode='valid',
+                 dim_ordering='default', image_shape=None, filter_shape=None):
+        """Transposed 2D convolution (the gradient of conv2d w.r.t. its input) to
+        ``output_shape``. Kernels are (rows, cols, out_channels, in_channels) in 'tf' and
+        (out_channels, in_channels, rows, cols) in 'th'."""
+
+    @abc.abstractmethod
+    def separable_conv2d(self, x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                         border_mode='valid', dim_ordering='default'):
+        """Depthwise 2D convolution followed by a pointwise one. Kernels in 'tf': depthwise
+        (rows, cols, in, multiplier), pointwise (1, 1, in * multiplier, out); in 'th':
+        depthwise (multiplier, in, rows, cols), pointwise (out, in * multiplier, 1, 1)."""
+
+    @abc.abstractmethod
+    def conv3d(self, x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='default',
+               volume_shape=None, filter_shape=None):
+        """3D convolution."""
+
+    @abc.abstractmethod
+    def pool2d(self, x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='default',
+               pool_mode='max'):
+        """2D pooling; ``pool_mode`` 'max' or 'avg'."""
+
+    @abc.abstractmethod
+    def pool3d(self, x, pool_size, strides=(1, 1, 1), border_mode='valid',
+               dim_ordering='default', pool_mode='max'):
+        """3D pooling; ``pool_mode`` 'max' or 'avg'."""
+
+    # -------------------------------------------------------------------- CTC
+    @abc.abstractmethod
+    def ctc_batch_cost(self, y_true, y_pred, input_length, label_length):
+        """CTC loss per sample, shape (samples, 1). ``y_pred`` (samples, time, classes) holds
+        softmax outputs whose last class is the blank; ``y_true`` (samples, max_label_length)
+        integer labels; ``input_length`` and ``label_length`` (samples, 1)."""
+
+    @abc.abstractmethod
+    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=None,
+                   dict_seq_lens=None, dict_values=None):
+        """Decode softmax outputs: greedy (best path) or beam search (``beam_width``, default
+        100); with ``dict_values`` (a list of label sequences) the most probable dictionary
+        entry. Return ([decoded (samples, max_length), padded with -1], log_probabilities
+        (samples, 1))."""
+
+    # ---------------------------------------------------------- higher-order
+    @abc.abstractmethod
+    def map_fn(self, fn, elems, name=None):
+        """Apply ``fn`` to each element of ``elems`` along axis 0; stack the results."""
+
+    @abc.abstractmethod
+    def foldl(self, fn, elems, initializer=None, name=None):
+        """Reduce ``elems`` along axis 0 from the left with ``fn(acc, x)``; the initializer
+        defaults to elems[0]."""
+
+    @abc.abstractmethod
+    def foldr(self, fn, elems, initializer=None, name=None):
+        """Reduce ``elems`` along axis 0 from the right with ``fn(acc, x)``; the initializer
+        defaults to elems[-1]."""
+
+    # ----------------------------------------------------------------- random
+    @abc.abstractmethod
+    def random_normal(self, shape, mean=0.0, std=1.0, dtype=None, seed=None):
+        """Tensor of samples from N(mean, std**2), drawn anew at each evaluation."""
+
+    @abc.abstractmethod
+    def random_uniform(self, shape, low=0.0, high=1.0, dtype=None, seed=None):
+        """Tensor of samples from U(low, high), drawn anew at each evaluation."""
+
+    @abc.abstractmethod
+    def random_binomial(self, shape, p=0.0, dtype=None, seed=None):
+        """Tensor of 0/1 samples, 1 with probability ``p``, drawn anew at each evaluation."""
+
+
+def protocol_functions():
+    """The names of all public functions of the protocol, sorted."""
+    return sorted(name for name, value in vars(Backend).items()
+                  if callable(value) and not name.startswith('_'))

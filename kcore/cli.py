@@ -1,0 +1,100 @@
+"""The ``kcore`` command: ``kcore plugins``, ``kcore backends``, ``kcore info``."""
+import argparse
+import json
+import platform
+import sys
+import warnings
+
+import kcore
+from kcore import config, plugins
+
+
+def _manager():
+    with warnings.catch_warnings():
+        # The report shows load failures itself; no need to print them twice.
+        warnings.simplefilter('ignore')
+        return plugins.get_manager()
+
+
+def cmd_plugins(args):
+    """Each plugin: distribution, version, what it registered, or its error."""
+    infos = list(_manager().plugins.values())
+    if args.json:
+        print(json.dumps([{'name': i.name, 'distribution': i.distribution, 'version': i.version,
+                           'builtin': i.builtin, 'error': i.error, 'registered': i.registered}
+                          for i in infos], indent=2))
+        return 0
+    for info in infos:
+        origin = '%s %s' % (info.distribution or '?', info.version or '')
+        status = 'built-in' if info.builtin else 'ok'
+        if info.error:
+            status = 'FAILED'
+        print('%s  (%s)  %s' % (info.name, origin.strip(), status))
+        if info.error:
+            print('    error: %s' % info.error)
+        for kind, names in info.registered.items():
+            print('    %s: %s' % (kind, ', '.join(names)))
+    return 0
+
+
+def cmd_backends(args):
+    """Installed backends; the active one is marked with '*'."""
+    active, reason = config.backend_choice()
+    backends = _manager().registries['backends']
+    if not len(backends):
+        print('No backend is installed. Install one: pip install kcore-tf')
+        return 1
+    for entry in backends.entries():
+        mark = '*' if active.lower() in [entry.name.lower()] + [a.lower() for a in entry.aliases] else ' '
+        aliases = ' (aliases: %s)' % ', '.join(entry.aliases) if entry.aliases else ''
+        print('%s %s%s  from plugin %s' % (mark, entry.name, aliases, entry.plugin))
+    print('active: %s (chosen by %s)' % (active, reason))
+    return 0
+
+
+def cmd_info(args):
+    """Active backend and why, the config file and its values, versions."""
+    from kcore.plugins.manager import _version
+    name, reason = config.backend_choice()
+    settings = config.settings()
+    print('kcore %s, Python %s, numpy %s' % (kcore.__version__, platform.python_version(),
+                                              _version('numpy')))
+    print('backend: %s (chosen by %s)' % (name, reason))
+    backends = _manager().registries['backends']
+    if name in backends:
+        entry = backends.entry(name)
+        info = _manager().plugins[entry.plugin]
+        print('  provided by plugin %s (%s %s)' % (entry.plugin, info.distribution, info.version))
+        for library in ('tensorflow-cpu', 'tensorflow', 'pytensor'):
+            if _version(library):
+                print('  %s %s installed' % (library, _version(library)))
+    else:
+        print('  not installed; installed backends: %s' % (', '.join(backends.names()) or 'none'))
+    print('config file: %s' % config.config_path())
+    for key in sorted(config.DEFAULTS):
+        print('  %s: %s' % (key, settings[key]))
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='kcore', description='kcore: the Keras 1 API with plugins.')
+    parser.add_argument('--version', action='version', version='kcore %s' % kcore.__version__)
+    commands = parser.add_subparsers(dest='command')
+    p = commands.add_parser('plugins', help=cmd_plugins.__doc__)
+    p.add_argument('--json', action='store_true', help='print the report as JSON')
+    p.set_defaults(run=cmd_plugins)
+    commands.add_parser('backends', help=cmd_backends.__doc__).set_defaults(run=cmd_backends)
+    commands.add_parser('info', help=cmd_info.__doc__).set_defaults(run=cmd_info)
+    args = parser.parse_args(argv)
+    if not getattr(args, 'run', None):
+        parser.print_help()
+        return 0
+    try:
+        return args.run(args)
+    except config.ConfigError as e:
+        print('kcore: %s' % e, file=sys.stderr)
+        return 2
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Models (``keras.models``): Sequential, Model, and rebuilding or loading models."""
+import json
+import warnings
+
+from kcore.engine import serialization
+from kcore.engine.container import Container
+from kcore.engine.merge import Merge
+from kcore.engine.node import Node, get_source_inputs
+from kcore.engine.saving import load_model, save_model
+from kcore.engine.training import Model
+
+__all__ = ['Sequential', 'Model', 'model_from_config', 'model_from_json', 'model_from_yaml',
+           'load_model', 'save_model']
+
+
+class Sequential(Model):
+    """A linear stack of layers: ``Sequential([Dense(32, input_dim=784), ...])`` or
+    ``model.add(layer)``. The first layer needs an input shape, or is a Merge of
+    Sequential models (then the model takes one array per branch)."""
+
+    def __init__(self, layers=None, name=None):
+        self._init_layer(name)
+        self.layers = []
+        self._layer_outputs = []
+        self._rebuild([], [])
+        for layer in layers or []:
+            self.add(layer)
+
+    def add(self, layer):
+        """Stack ``layer`` on top of the model."""
+        if not self.outputs:
+            inputs, output = self._first_connection(layer)
+        else:
+            output = layer(self.outputs[0])
+            if isinstance(output, list):
+                raise ValueError('Layer %s returns %d tensors; every layer of a Sequential model '
+                                 'must return one. Use the functional API (Model) instead.'
+                                 % (layer.name, len(output)))
+            inputs = self.inputs
+        self.layers.append(layer)
+        self._layer_outputs.append(output)
+        self._rebuild(inputs, [output])
+
+    def _first_connection(self, layer):
+        if not getattr(layer, 'inbound_nodes', None):
+            shape = getattr(layer, 'batch_input_shape', None)
+            if shape is None:
+                raise ValueError('The first layer of a Sequential model needs the input shape: '
+                                 'give layer %s (%s) input_shape=..., batch_input_shape=... or '
+                                 'input_dim=....' % (layer.name, type(layer).__name__))
+            layer.create_input_layer(shape, getattr(layer, 'input_dtype', None))
+        if len(layer.inbound_nodes) != 1:
+            raise ValueError('A layer added to a Sequential model must not be connected '
+                             'elsewhere; layer %s has %d inbound nodes.'
+                             % (layer.name, len(layer.inbound_nodes)))
+        outputs = layer.inbound_nodes[0].output_tensors
+        if len(outputs) != 1:
+            raise ValueError('The first layer of a Sequential model must have one output; '
+                             'layer %s has %d.' % (layer.name, len(outputs)))
+        return get_source_inputs(outputs[0]), outputs[0]
+
+    def pop(self):
+        """Remove the last layer."""
+        if not self.layers:
+            raise ValueError('Sequential model %s has no layers to pop.' % (self.name,))
+        layer = self.layers.pop()
+        self._layer_outputs.pop()
+        if not self.layers:
+            self.inbound_nodes = []
+            self._rebuild([], [])
+            return
+        for previous in self.layers[-1:]:
+            previous.outbound_nodes = [n for n in previous.outbound_nodes
+                                       if n.outbound_layer is not layer]
+        self._rebuild(self.inputs, [self._layer_outputs[-1]])
+
+    def _rebuild(self, inputs, outputs):
+        """Recompute the graph and the model's own node after add/pop."""
+        self._init_graph(inputs, outputs)
+        self.predict_function = None
+        if not outputs:
+            return
+        fields = dict(input_tensors=self.inputs, output_tensors=self.outputs,
+                      input_masks=[None] * len(self.inputs), output_masks=self.output_masks,
+                      input_shapes=self.internal_input_shapes,
+                      output_shapes=self.internal_output_shapes)
+        if self.inbound_nodes:
+            self.inbound_nodes[0].__dict__.update(fields)
+        else:
+            Node(self, [], [], [], **fields)
+
+    def build(self, input_shape=None):
+        if not self.layers:
+            raise ValueError('Sequential model %s has no layers; add some first.' % (self.name,))
+        self.built = True
+
+    @property
+    def flattened_layers(self):
+        """Every layer with weights in Keras 1 order: the branches of a first Merge, then
+        the layers, nested models expanded (the order of saved weight files)."""
+        flat = []
+        for unit in self._weight_layers():
+            for layer in _expand(unit):
+                if not any(layer is known for known in flat):
+                    flat.append(layer)
+        return flat
+
+    def _weight_layers(self):
+        units = []
+        if self.layers and isinstance(self.layers[0], Merge) and self.layers[0].layers:
+            units.extend(self.layers[0].layers)
+        units.extend(self.layers)
+        return units
+
+    def _ordered_weights(self):
+        return [(layer, w) for layer in self.flattened_layers for w in layer.weights]
+
+    # ------------------------------------------------------------ prediction
+    def predict_proba(self, x, batch_size=32, verbose=1):
+        """Class probabilities (the model's output); warns if they are not in [0, 1]."""
+        predictions = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if predictions.min() < 0 or predictions.max() > 1:
+            warnings.warn('Model %s returned values outside [0, 1]: its last layer might not '
+                          'produce probabilities (as softmax or sigmoid would).' % (self.name,))
+        return predictions
+
+    def predict_classes(self, x, batch_size=32, verbose=1):
+        """Class indices: the argmax of the output, or output > 0.5 for a single unit."""
+        probabilities = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if probabilities.shape[-1] > 1:
+            return probabilities.argmax(axis=-1)
+        return (probabilities > 0.5).astype('int32')
+
+    # ---------------------------------------------------------------- config
+    def get_config(self):
+        """The list of layer configs ({'class_name', 'config'}), Keras 1 style; a first
+        Merge of models carries its branches under 'layers'."""
+        config = []
+        for index, layer in enumerate(self.layers):
+            entry = {'class_name': type(layer).__name__, 'config': layer.get_config()}
+            if index == 0 and isinstance(layer, Merge) and layer.layers:
+                entry['config']['layers'] = [
+                    {'class_name': type(b).__name__, 'config': b.get_config()}
+                    for b in layer.layers]
+            config.append(entry)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None, layer_cache=None):
+        """Rebuild from ``get_config``'s list; layers named twice are one shared layer."""
+        if not isinstance(config, list):
+            raise ValueError('Sequential.from_config expects the list that '
+                             'Sequential.get_config() returns; got %s. For a functional model '
+                             'use Model.from_config.' % (type(config).__name__,))
+        cache = {} if layer_cache is None else layer_cache
+        model = cls()
+        with serialization.custom_object_scope(custom_objects):
+            for index, entry in enumerate(config):
+                entry = _legacy_entry(entry)
+                if index == 0 and entry['class_name'] == 'Merge' and \
+                        entry['config'].get('layers'):
+                    merge_config = dict(entry['config'])
+                    merge_config['layers'] = [_layer(b, cache) for b in merge_config['layers']]
+                    model.add(Merge.from_config(merge_config))
+                else:
+                    model.add(_layer(entry, cache))
+        return model
+
+
+def _expand(layer):
+    if isinstance(layer, Sequential):
+        return layer.flattened_layers
+    if isinstance(layer, Container):
+        return layer.layers
+    return [layer]
+
+
+def _legacy_entry(entry):
+    """A Keras 0.x entry ({'name': class name, 'custom_name': ...}) in the 1.x form."""
+    if 'class_name' in entry:
+        return entry
+    config = dict(entry)
+    class_name = config.pop('name')
+    config['name'] = config.pop('custom_name', None)
+    return {'class_name': class_name, 'config': config}
+
+
+def _layer(entry, cache):
+    entry = _legacy_entry(entry)
+    if entry['class_name'] == 'Sequential':
+        return Sequential.from_config(entry['config'], layer_cache=cache)
+    name = entry['config'].get('name') if isinstance(entry['config'], dict) else None
+    if name is not None and name in cache:
+        return cache[name]
+    layer = serialization.deserialize_layer(entry)
+    if name is not None:
+        cache[name] = layer
+    return layer
+
+
+# ------------------------------------------------------------- rebuilding
+def model_from_config(config, custom_objects=None, safe_mode=None):
+    """A model (or layer) from a config: ``{'class_name', 'config'}``, a Sequential's list
+    of layer configs, or a functional model's ``get_config()`` dict. ``safe_mode`` None
+    keeps the current setting (True unless a caller turned it off)."""
+    with serialization.scope(custom_objects, safe_mode):
+        if isinstance(config, list):
+            return Sequential.from_config(config)
+        if isinstance(config, dict) and 'class_name' in config:
+            return serialization.deserialize_layer(config)
+        if isinstance(config, dict) and 'layers' in config and 'input_layers' in config:
+            return Model.from_config(config)
+    raise ValueError("model_from_config expects {'class_name': ..., 'config': ...}, a "
+                     'Sequential config (a list) or a Model config (a dict with layers, '
+                     'input_layers, output_layers); got %s.' % (serialization._short(config),))
+
+
+def model_from_json(json_string, custom_objects=None, safe_mode=None):
+    """The model described by ``model.to_json()``'s string."""
+    return model_from_config(json.loads(json_string), custom_objects, safe_mode)
+
+
+def model_from_yaml(yaml_string, custom_objects=None, safe_mode=None):
+    """The model described by ``model.to_yaml()``'s string (or a Keras 1.x YAML file)."""
+    from kcore.engine.yaml_loader import load
+    return model_from_config(load(yaml_string), custom_objects, safe_mode)
+

@@ -1,0 +1,61 @@
+"""Optimizers (``kcore.optimizers``), registered through the plugin hooks.
+
+``compile(optimizer='adam')`` and ``compile(optimizer=Adam(lr=1e-4))`` both go
+through :func:`get`.
+"""
+from kcore.optimizers.adadelta import Adadelta
+from kcore.optimizers.adagrad import Adagrad
+from kcore.optimizers.adam import Adam, Adamax, Nadam
+from kcore.optimizers.base import Optimizer
+from kcore.optimizers.rmsprop import RMSprop
+from kcore.optimizers.sgd import SGD
+from kcore.optimizers.tf_optimizer import TFOptimizer
+from kcore.plugins import hookimpl
+
+__all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam',
+           'TFOptimizer', 'get', 'optimizer_from_config']
+
+# Keras 1 spellings of the class names.
+sgd, rmsprop, adagrad, adadelta, adam, adamax, nadam = (
+    SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam)
+
+
+def get(identifier, kwargs=None):
+    """An optimizer from ``identifier``: an Optimizer (returned as is), a registered name
+    ('sgd', 'adam', ...: built with ``kwargs``), an optimizer class, a config dict
+    ``{'class_name': ..., 'config': {...}}``, or a TensorFlow optimizer (wrapped in
+    TFOptimizer)."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, str):
+        from kcore import plugins
+        return plugins.get('optimizers', identifier)(**(kwargs or {}))
+    if isinstance(identifier, type) and issubclass(identifier, Optimizer):
+        return identifier(**(kwargs or {}))
+    if isinstance(identifier, dict):
+        return optimizer_from_config(identifier)
+    if hasattr(identifier, 'compute_gradients') and hasattr(identifier, 'apply_gradients'):
+        return TFOptimizer(identifier)
+    raise TypeError('Cannot make an optimizer from %r: give an Optimizer, the name of one '
+                    "(e.g. 'sgd', 'adam'), or a TensorFlow optimizer." % (identifier,))
+
+
+def optimizer_from_config(config, custom_objects=None):
+    """The optimizer that ``{'class_name': name, 'config': {...}}`` describes (the form a
+    saved model's training config holds); ``custom_objects`` maps names to classes."""
+    if 'class_name' not in config:
+        raise ValueError("An optimizer config needs a 'class_name' (and a 'config'), got %r."
+                         % (config,))
+    name = config['class_name']
+    if custom_objects and name in custom_objects:
+        cls = custom_objects[name]
+    else:
+        from kcore import plugins
+        cls = plugins.get('optimizers', name)
+    return cls.from_config(config.get('config') or {})
+
+
+@hookimpl
+def register_optimizers(register):
+    for cls in (SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam):
+        register(cls.__name__, cls, aliases=(cls.__name__.lower(),))

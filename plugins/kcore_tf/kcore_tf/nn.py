@@ -1,0 +1,335 @@
+"""Neural-network functions of the TensorFlow backend: activations, losses, dropout,
+convolution, pooling, resizing and padding.
+
+TensorFlow's CPU kernels take channels-last data only, so 'th' tensors are
+transposed to channels-last, computed, and transposed back.
+"""
+import numpy as np
+import tensorflow as tf
+
+_BORDER_MODES = ('valid', 'same')
+_POOL_MODES = ('max', 'avg')
+# 'th' -> channels-last and back, by the number of axes of the tensor.
+_TO_LAST = {4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
+_TO_FIRST = {4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
+
+
+def _padding(fn, border_mode):
+    if border_mode not in _BORDER_MODES:
+        raise ValueError('%s: unknown border_mode %r; expected one of %s.'
+                         % (fn, border_mode, ', '.join(map(repr, _BORDER_MODES))))
+    return border_mode.upper()
+
+
+def _ints(fn, arg, value, n):
+    """``value`` (an int or a sequence of n ints) as a tuple of n positive ints."""
+    values = (value,) * n if np.ndim(value) == 0 else tuple(value)
+    if len(values) != n or not all(_is_int(v) and v > 0 for v in values):
+        raise ValueError('%s: %s must be a positive int or %d positive ints; got %r.'
+                         % (fn, arg, n, value))
+    return tuple(int(v) for v in values)
+
+
+def _is_int(v):
+    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+
+
+def _check_ndim(fn, x, *allowed):
+    ndim = x.shape.rank
+    if ndim is not None and ndim not in allowed:
+        raise ValueError('%s: expected a tensor with %s axes; got shape %s.'
+                         % (fn, ' or '.join(map(str, allowed)), x.shape))
+
+
+def _to_last(x, ordering, ndim):
+    return tf.transpose(x, _TO_LAST[ndim]) if ordering == 'th' else x
+
+
+def _from_last(x, ordering, ndim):
+    return tf.transpose(x, _TO_FIRST[ndim]) if ordering == 'th' else x
+
+
+def _same_pads(size, k, stride):
+    """TensorFlow's 'same' padding (before, after) of one axis; ``size`` may be a tensor."""
+    out = (size + stride - 1) // stride
+    total = (out - 1) * stride + k - size
+    total = tf.maximum(total, 0) if tf.is_tensor(total) else max(total, 0)
+    return [total // 2, total - total // 2]
+
+
+def _spatial_size(x, axis):
+    size = x.shape[axis]
+    return size if size is not None else tf.shape(x)[axis]
+
+
+def _convolve(x, kernel, strides, padding, dilation):
+    """Channels-last N-D cross-correlation with strides and dilation together.
+
+    TensorFlow refuses strides > 1 with dilation > 1; then the input is padded as
+    TensorFlow's 'same' would be, convolved with stride 1 and subsampled.
+    """
+    if all(d == 1 for d in dilation) or all(s == 1 for s in strides):
+        return tf.nn.convolution(x, kernel, strides=strides, padding=padding,
+                                 dilations=dilation)
+    spatial = len(strides)
+    if padding == 'SAME':
+        ks = [(int(kernel.shape[i]) - 1) * dilation[i] + 1 for i in range(spatial)]
+        pads = [_same_pads(_spatial_size(x, i + 1), ks[i], strides[i]) for i in range(spatial)]
+        x = tf.pad(x, [[0, 0]] + pads + [[0, 0]])
+    y = tf.nn.convolution(x, kernel, padding='VALID', dilations=dilation)
+    return y[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
+
+
+def _dtype_like(value, x):
+    return tf.cast(value, x.dtype)
+
+
+class NNOps:
+    """The neural-network functions of the protocol."""
+
+    # ------------------------------------------------------------ activations
+    def relu(self, x, alpha=0.0, max_value=None):
+        negative = tf.nn.relu(-x) if alpha != 0 else None
+        x = tf.nn.relu(x)
+        if max_value is not None:
+            x = tf.minimum(x, _dtype_like(max_value, x))
+        if negative is not None:
+            x = x - _dtype_like(alpha, x) * negative
+        return x
+
+    def elu(self, x, alpha=1.0):
+        y = tf.nn.elu(x)
+        return y if alpha == 1 else tf.where(x > 0, y, _dtype_like(alpha, x) * y)
+
+    def softmax(self, x):
+        if x.shape.rank == 0:
+            raise ValueError('softmax: expected a tensor with at least 1 axis; got a scalar.')
+        return tf.nn.softmax(x, axis=-1)
+
+    def softplus(self, x):
+        return tf.nn.softplus(x)
+
+    def softsign(self, x):
+        return tf.nn.softsign(x)
+
+    def sigmoid(self, x):
+        return tf.nn.sigmoid(x)
+
+    def hard_sigmoid(self, x):
+        x = x * _dtype_like(0.2, x) + _dtype_like(0.5, x)
+        return tf.clip_by_value(x, _dtype_like(0.0, x), _dtype_like(1.0, x))
+
+    def tanh(self, x):
+        return tf.nn.tanh(x)
+
+    # ------------------------------------------------------------------ losses
+    def _clipped(self, output):
+        eps = _dtype_like(self.epsilon(), output)
+        return tf.clip_by_value(output, eps, 1 - eps)
+
+    def categorical_crossentropy(self, output, target, from_logits=False):
+        target = tf.cast(target, output.dtype)
+        if from_logits:
+            return tf.nn.softmax_cross_entropy_with_logits(labels=target, logits=output)
+        output = output / tf.reduce_sum(output, axis=-1, keepdims=True)
+        return -tf.reduce_sum(target * tf.math.log(self._clipped(output)), axis=-1)
+
+    def sparse_categorical_crossentropy(self, output, target, from_logits=False):
+        rank, target_rank = output.shape.rank, target.shape.rank
+        if rank is not None and target_rank is not None and target_rank not in (rank - 1, rank):
+            raise ValueError('sparse_categorical_crossentropy: the target must have the shape '
+                             'of the output without its last axis (%s), optionally with a '
+                             'trailing axis of 1; got %s.' % (output.shape[:-1], target.shape))
+        nb_classes = tf.shape(output)[-1]
+        labels = tf.cast(tf.reshape(target, [-1]), tf.int64)
+        flat = tf.reshape(output, [-1, nb_classes])
+        if from_logits:
+            loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=flat)
+        else:
+            flat = flat / tf.reduce_sum(flat, axis=-1, keepdims=True)
+            log_p = tf.math.log(self._clipped(flat))
+            loss = -tf.gather(log_p, labels, axis=1, batch_dims=1)
+        loss = tf.reshape(loss, tf.shape(output)[:-1])
+        if rank is not None:
+            loss.set_shape(output.shape[:-1])
+        return loss
+
+    def binary_crossentropy(self, output, target, from_logits=False):
+        target = tf.cast(target, output.dtype)
+        if from_logits:
+            return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
+        output = self._clipped(output)
+        return -(target * tf.math.log(output) + (1 - target) * tf.math.log(1 - output))
+
+    # ----------------------------------------------------------------- others
+    def dropout(self, x, level, noise_shape=None, seed=None):
+        if not tf.is_tensor(level) and not 0 <= level < 1:
+            raise ValueError('dropout: level must be in the interval [0, 1); got %r.' % (level,))
+        if seed is None:
+            seed = np.random.randint(10e6)
+        if noise_shape is None:
+            shape = tf.shape(x)
+        else:
+            shape = [tf.shape(x)[i] if d is None else d for i, d in enumerate(noise_shape)]
+        keep = tf.random.uniform(shape, dtype=x.dtype, seed=seed) >= _dtype_like(level, x)
+        return x * tf.cast(keep, x.dtype) / (1 - _dtype_like(level, x))
+
+    def l2_normalize(self, x, axis):
+        return tf.math.l2_normalize(x, axis=axis, epsilon=1e-12)
+
+    def in_top_k(self, predictions, targets, k):
+        targets = tf.cast(tf.reshape(targets, [-1]), tf.int32)
+        return tf.math.in_top_k(targets, tf.cast(predictions, tf.float32), k)
+
+    # ------------------------------------------------------------ convolution
+    def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
+               filter_shape=None, filter_dilation=1):
+        _check_ndim('conv1d', x, 3)
+        _check_ndim('conv1d', kernel, 3)
+        return _convolve(x, kernel, _ints('conv1d', 'strides', strides, 1),
+                         _padding('conv1d', border_mode),
+                         _ints('conv1d', 'filter_dilation', filter_dilation, 1))
+
+    def conv2d(self, x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='default',
+               image_shape=None, filter_shape=None, filter_dilation=(1, 1)):
+        return self._conv_nd('conv2d', 2, x, kernel, strides, border_mode, dim_ordering,
+                             filter_dilation)
+
+    def conv3d(self, x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='default',
+               volume_shape=None, filter_shape=None):
+        return self._conv_nd('conv3d', 3, x, kernel, strides, border_mode, dim_ordering, 1)
+
+    def _conv_nd(self, fn, n, x, kernel, strides, border_mode, dim_ordering, dilation):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim(fn, x, n + 2)
+        _check_ndim(fn, kernel, n + 2)
+        strides = _ints(fn, 'strides', strides, n)
+        dilation = _ints(fn, 'filter_dilation', dilation, n)
+        padding = _padding(fn, border_mode)
+        if ordering == 'th':  # (out, in, *spatial) -> (*spatial, in, out)
+            kernel = tf.transpose(kernel, tuple(range(2, n + 2)) + (1, 0))
+        y = _convolve(_to_last(x, ordering, n + 2), kernel, strides, padding, dilation)
+        return _from_last(y, ordering, n + 2)
+
+    def deconv2d(self, x, kernel, output_shape, strides=(1, 1), border_mode='valid',
+                 dim_ordering='default', image_shape=None, filter_shape=None):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim('deconv2d', x, 4)
+        _check_ndim('deconv2d', kernel, 4)
+        strides = _ints('deconv2d', 'strides', strides, 2)
+        padding = _padding('deconv2d', border_mode)
+        shape, static = self._deconv_shape(x, output_shape, ordering)
+        if ordering == 'th':  # (out, in, rows, cols) -> (rows, cols, out, in)
+            kernel = tf.transpose(kernel, (2, 3, 0, 1))
+        y = tf.nn.conv2d_transpose(_to_last(x, ordering, 4), kernel, shape,
+                                   strides=(1,) + strides + (1,), padding=padding)
+        y.set_shape(static)
+        return _from_last(y, ordering, 4)
+
+    def _deconv_shape(self, x, output_shape, ordering):
+        """The channels-last output shape as a 1D int32 tensor, and its static part."""
+        if tf.is_tensor(output_shape):
+            shape = tf.cast(output_shape, tf.int32)
+            if shape.shape.rank != 1 or shape.shape[0] not in (None, 4):
+                raise ValueError('deconv2d: output_shape must have 4 entries; got a tensor '
+                                 'of shape %s.' % (shape.shape,))
+            static = [None] * 4
+        else:
+            if len(output_shape) != 4:
+                raise ValueError('deconv2d: output_shape must have 4 entries (samples, and '
+                                 'the image axes in dim_ordering); got %r.' % (output_shape,))
+            entries = [tf.shape(x)[0] if output_shape[0] is None else output_shape[0]]
+            entries += list(output_shape[1:])
+            shape = tf.stack([tf.cast(e, tf.int32) for e in entries])
+            static = [e if _is_int(e) else None for e in entries]
+        if ordering == 'th':
+            shape = tf.gather(shape, _TO_LAST[4])
+            static = [static[i] for i in _TO_LAST[4]]
+        return shape, static
+
+    def separable_conv2d(self, x, depthwise_kernel, pointwise_kernel, strides=(1, 1),
+                         border_mode='valid', dim_ordering='default'):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim('separable_conv2d', x, 4)
+        strides = _ints('separable_conv2d', 'strides', strides, 2)
+        padding = _padding('separable_conv2d', border_mode)
+        if ordering == 'th':  # (filters, stack, rows, cols) -> (rows, cols, stack, filters)
+            depthwise_kernel = tf.transpose(depthwise_kernel, (2, 3, 1, 0))
+            pointwise_kernel = tf.transpose(pointwise_kernel, (2, 3, 1, 0))
+        y = tf.nn.separable_conv2d(_to_last(x, ordering, 4), depthwise_kernel, pointwise_kernel,
+                                   strides=(1,) + strides + (1,), padding=padding)
+        return _from_last(y, ordering, 4)
+
+    # ---------------------------------------------------------------- pooling
+    def pool2d(self, x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='default',
+               pool_mode='max'):
+        return self._pool('pool2d', 2, x, pool_size, strides, border_mode, dim_ordering,
+                          pool_mode)
+
+    def pool3d(self, x, pool_size, strides=(1, 1, 1), border_mode='valid',
+               dim_ordering='default', pool_mode='max'):
+        return self._pool('pool3d', 3, x, pool_size, strides, border_mode, dim_ordering,
+                          pool_mode)
+
+    def _pool(self, fn, n, x, pool_size, strides, border_mode, dim_ordering, pool_mode):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim(fn, x, n + 2)
+        pool_size = _ints(fn, 'pool_size', pool_size, n)
+        strides = _ints(fn, 'strides', strides, n)
+        padding = _padding(fn, border_mode)
+        if pool_mode not in _POOL_MODES:
+            raise ValueError('%s: unknown pool_mode %r; expected one of %s.'
+                             % (fn, pool_mode, ', '.join(map(repr, _POOL_MODES))))
+        op = tf.nn.max_pool if pool_mode == 'max' else tf.nn.avg_pool  # 'same' avg: in-image
+        dtype = x.dtype
+        if n == 3 and dtype == tf.float64:  # TensorFlow's 3D pooling has no float64 kernel
+            x = tf.cast(x, tf.float32)
+        y = op(_to_last(x, ordering, n + 2), pool_size, strides, padding)
+        return _from_last(tf.cast(y, dtype), ordering, n + 2)
+
+    # ----------------------------------------------------- resizing, padding
+    def resize_images(self, X, height_factor, width_factor, dim_ordering):
+        return self._resize('resize_images', 4, X, (height_factor, width_factor), dim_ordering)
+
+    def resize_volumes(self, X, depth_factor, height_factor, width_factor, dim_ordering):
+        return self._resize('resize_volumes', 5, X, (depth_factor, height_factor, width_factor),
+                            dim_ordering)
+
+    def _resize(self, fn, ndim, x, factors, dim_ordering):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim(fn, x, ndim)
+        factors = _ints(fn, 'the factors', factors, ndim - 2)
+        first = 2 if ordering == 'th' else 1
+        for i, factor in enumerate(factors):
+            if factor != 1:
+                x = tf.repeat(x, factor, axis=first + i)
+        return x
+
+    def temporal_padding(self, x, padding=1):
+        _check_ndim('temporal_padding', x, 3)
+        return tf.pad(x, [[0, 0], [padding, padding], [0, 0]])
+
+    def asymmetric_temporal_padding(self, x, left_pad=1, right_pad=1):
+        _check_ndim('asymmetric_temporal_padding', x, 3)
+        return tf.pad(x, [[0, 0], [left_pad, right_pad], [0, 0]])
+
+    def spatial_2d_padding(self, x, padding=(1, 1), dim_ordering='default'):
+        return self._spatial_padding('spatial_2d_padding', x, [(p, p) for p in padding],
+                                     dim_ordering)
+
+    def asymmetric_spatial_2d_padding(self, x, top_pad=1, bottom_pad=1, left_pad=1,
+                                      right_pad=1, dim_ordering='default'):
+        return self._spatial_padding('asymmetric_spatial_2d_padding', x,
+                                     [(top_pad, bottom_pad), (left_pad, right_pad)],
+                                     dim_ordering)
+
+    def spatial_3d_padding(self, x, padding=(1, 1, 1), dim_ordering='default'):
+        return self._spatial_padding('spatial_3d_padding', x, [(p, p) for p in padding],
+                                     dim_ordering)
+
+    def _spatial_padding(self, fn, x, pads, dim_ordering):
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        _check_ndim(fn, x, len(pads) + 2)
+        pads = [list(p) for p in pads]
+        pads = [[0, 0], [0, 0]] + pads if ordering == 'th' else [[0, 0]] + pads + [[0, 0]]
+        return tf.pad(x, pads)

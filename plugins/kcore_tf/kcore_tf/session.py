@@ -1,0 +1,519 @@
+"""The graph and session of the TensorFlow backend, and the functions that need them.
+
+kcore builds in graph mode (tf.compat.v1). While eager execution is on, the
+backend builds in a graph of its own, made the default graph of the thread that
+first uses kcore for good (so Python operators on kcore tensors work there; that
+thread then runs plain TensorFlow code in graph mode too, until ``clear_session``
+or ``set_session`` hands the thread back). Other threads enter the graph through
+``graph_context()`` on every backend call. When the user disabled eager execution
+before first use, kcore builds in the default graph and prefers the default
+session. Variables made by ``variable`` are initialized the next time the
+session is asked for, unless ``manual_variable_initialization(True)``.
+"""
+import contextlib
+import numbers
+import os
+import sys
+import threading
+
+import numpy as np
+import tensorflow as tf
+from tensorflow.core.protobuf import config_pb2
+
+_get_default_graph = tf.compat.v1.get_default_graph
+_get_default_session = tf.compat.v1.get_default_session
+_executing_eagerly = tf.executing_eagerly
+_NULL_CONTEXT = contextlib.nullcontext()
+
+_lock = threading.RLock()
+_graph = None            # the graph kcore builds in
+_session = None          # the session set by set_session, or made by kcore
+_session_owned = False   # True when kcore made _session (clear_session closes it)
+_entered = None          # (context manager, thread id) of the persistent graph.as_default()
+_abandoned = []          # contexts entered by other threads: kept so they are never finalized
+_manual_init = False
+_phase = None            # the int given to set_learning_phase, or None
+
+
+class _GraphData:
+    """Per graph: the learning-phase placeholder and the variables kcore initializes."""
+
+    def __init__(self, graph):
+        with graph.as_default(), graph.name_scope(None), graph.control_dependencies(None):
+            self.phase = tf.compat.v1.placeholder_with_default(
+                False, shape=(), name='keras_learning_phase')
+        self.variables = []
+
+
+def _data(graph):
+    data = getattr(graph, '_kcore_data', None)
+    if data is None:
+        data = graph._kcore_data = _GraphData(graph)
+    return data
+
+
+def _leave():
+    """Undo the persistent graph.as_default() entered by _use_graph."""
+    global _entered
+    if _entered is None:
+        return
+    context, thread = _entered
+    if thread != threading.get_ident():
+        _abandoned.append(context)  # another thread's stack: it cannot be unwound from here
+    elif _get_default_graph() is not _graph:
+        raise RuntimeError('kcore cannot switch graphs inside a `with graph.as_default():` block '
+                           'or another graph context; call clear_session/set_session outside it.')
+    else:
+        context.__exit__(None, None, None)
+    _entered = None
+
+
+def _use_graph(graph):
+    """Make ``graph`` kcore's graph, and this thread's default graph if it is not already."""
+    global _graph, _entered
+    _leave()
+    _data(graph)
+    _graph = graph
+    if _executing_eagerly() or _get_default_graph() is not graph:
+        context = graph.as_default()
+        context.__enter__()
+        _entered = (context, threading.get_ident())
+
+
+def _ensure():
+    """Return kcore's graph, choosing it on first use."""
+    if _graph is None:
+        with _lock:
+            if _graph is None:
+                _use_graph(tf.Graph() if _executing_eagerly() else _get_default_graph())
+    return _graph
+
+
+def graph_context():
+    """Return a context manager that makes kcore's graph the default graph (and graph mode on).
+
+    Inside a function graph (the body of a while loop or cond being built, a tf.function
+    being traced) it changes nothing, so ops are built where TensorFlow expects them.
+    """
+    graph = _graph if _graph is not None else _ensure()
+    if not _executing_eagerly():
+        current = _get_default_graph()
+        if current is graph or current.building_function:
+            return _NULL_CONTEXT
+    return graph.as_default()
+
+
+def _new_session(graph):
+    config = tf.compat.v1.ConfigProto(allow_soft_placement=True)
+    threads = os.environ.get('OMP_NUM_THREADS')
+    if threads:
+        config.intra_op_parallelism_threads = int(threads)
+    return tf.compat.v1.Session(graph=graph, config=config)
+
+
+def _init_variables(session, graph):
+    """Run the initializers of the variables made since this session was last asked for."""
+    pending = graph._kcore_data.variables
+    done = getattr(session, '_kcore_initialized', 0)
+    if done < len(pending):
+        with _lock:
+            done = getattr(session, '_kcore_initialized', 0)
+            new = pending[done:]
+            session.run([v.initializer for v in new])
+            session._kcore_initialized = done + len(new)
+
+
+def _get_session():
+    global _session, _session_owned
+    graph = _graph if _graph is not None else _ensure()
+    session = _get_default_session()
+    if session is None or session.graph is not graph:
+        session = _session
+        if session is None:
+            with _lock:
+                if _session is None:
+                    _session, _session_owned = _new_session(graph), True
+                session = _session
+    if not _manual_init:
+        _init_variables(session, graph)
+    return session
+
+
+def _check_graph(x, what):
+    graph = getattr(x, 'graph', None)
+    if graph is not None and graph is not _graph:
+        raise ValueError('%s: %r belongs to another graph than kcore\'s current one (was '
+                         'clear_session or set_session called after it was made?).' % (what, x))
+
+
+def _seed(seed):
+    return np.random.randint(10e6) if seed is None else seed
+
+
+def _print_size(x):
+    """How many entries per axis tf.print shows: all of them for small static shapes."""
+    shape = x.shape
+    if shape.is_fully_defined() and shape.num_elements() <= 1000:
+        return -1
+    return 3
+
+
+def _sparse_feed(value, dtype):
+    """(indices, values, dense_shape) arrays from a scipy.sparse matrix or a SparseTensorValue."""
+    if hasattr(value, 'tocoo'):
+        coo = value.tocoo()
+        indices = np.stack([coo.row, coo.col], axis=1)
+        return (np.asarray(indices, dtype=np.int64), np.asarray(coo.data, dtype=dtype),
+                np.asarray(coo.shape, dtype=np.int64))
+    try:
+        indices, values, shape = value
+    except (TypeError, ValueError):
+        raise TypeError('A sparse input needs a scipy.sparse matrix, a SparseTensorValue or '
+                        'an (indices, values, dense_shape) triple; got %r.' % type(value))
+    return (np.asarray(indices, dtype=np.int64), np.asarray(values, dtype=dtype),
+            np.asarray(shape, dtype=np.int64))
+
+
+class Function:
+    """A compiled step: call it with a list of arrays, one per input, to get the outputs.
+
+    Inputs that are Python ints (a learning phase fixed by set_learning_phase) take a
+    value that is ignored.
+    """
+
+    def __init__(self, inputs, outputs, updates=None, name=None):
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError('function: `inputs` must be a list of placeholders; got %r.'
+                            % type(inputs))
+        self.inputs, self.outputs, self.name = list(inputs), outputs, name
+        self._single = not isinstance(outputs, (list, tuple))
+        outs = [outputs] if self._single else list(outputs)
+        feeds, self._feeders = [], []
+        for x in self.inputs:
+            if isinstance(x, numbers.Integral):
+                self._feeders.append(None)
+            elif isinstance(x, tf.SparseTensor):
+                feeds += [x.indices, x.values, x.dense_shape]
+                self._feeders.append((True, x.dtype.as_numpy_dtype))
+            elif isinstance(x, tf.Tensor):
+                feeds.append(x)
+                self._feeders.append((False, x.dtype.as_numpy_dtype))
+            else:
+                raise TypeError('function: each input must be a placeholder (or another tensor to '
+                                'feed) or the int learning phase; got %r.' % (x,))
+        fetches, self._sparse_out = [], []
+        for y in outs:
+            if isinstance(y, tf.SparseTensor):
+                fetches += [y.indices, y.values, y.dense_shape]
+                self._sparse_out.append(True)
+            else:
+                fetches.append(tf.convert_to_tensor(y))
+                self._sparse_out.append(False)
+        self._n_out, self._any_sparse_out = len(fetches), any(self._sparse_out)
+        fetches, self._slots = self._plan_fetches(feeds, fetches)
+        self._update_op = self._group_updates(updates or [], fetches)
+        self._feeds, self._fetches = feeds, fetches
+        self._session = self._callable = None
+
+    @staticmethod
+    def _plan_fetches(feeds, fetches):
+        """Fetch each tensor once and never a fed one (a TensorFlow callable refuses both).
+
+        Return the tensors to fetch and, when they differ from ``fetches``, where each output
+        comes from: (True, i) the i-th feed, (False, i) the i-th fetched value.
+        """
+        fed = {t.name: i for i, t in enumerate(feeds)}
+        unique, where, slots = [], {}, []
+        for t in fetches:
+            if t.name in fed:
+                slots.append((True, fed[t.name]))
+            else:
+                if t.name not in where:
+                    where[t.name] = len(unique)
+                    unique.append(t)
+                slots.append((False, where[t.name]))
+        return unique, (None if len(unique) == len(fetches) else slots)
+
+    @staticmethod
+    def _group_updates(updates, fetches):
+        ops = []
+        with tf.control_dependencies(fetches):
+            for update in updates:
+                if isinstance(update, (list, tuple)):
+                    if len(update) != 2:
+                        raise ValueError('function: an update must be a (variable, new value) '
+                                         'pair or an update op; got %r.' % (update,))
+                    variable, value = update
+                    if not hasattr(variable, 'assign'):
+                        raise TypeError('function: updates assign to variables; %r is not one.'
+                                        % (variable,))
+                    ops.append(variable.assign(value, read_value=False))
+                else:
+                    ops.append(update)
+        return tf.group(*ops) if ops else None
+
+    def _build(self, session):
+        make = getattr(session, '_make_callable_from_options', None)
+        if not self._fetches and self._update_op is None:  # nothing to run
+            self._callable = lambda *args: []
+        elif make is not None:
+            options = config_pb2.CallableOptions()
+            options.feed.extend(t.name for t in self._feeds)
+            options.fetch.extend(t.name for t in self._fetches)
+            if self._update_op is not None:
+                options.target.append(self._update_op.name)
+            self._callable = make(options)
+        else:  # a session-like object without the fast path
+            fetches = self._fetches + ([self._update_op] if self._update_op is not None else [])
+            feeds = self._feeds
+            self._callable = lambda *args: session.run(fetches, dict(zip(feeds, args)))
+        self._session = session
+
+    def __call__(self, inputs):
+        if not isinstance(inputs, (list, tuple)):
+            raise TypeError('A kcore function is called with a list of arrays (one per input); '
+                            'got %r.' % type(inputs))
+        if len(inputs) != len(self._feeders):
+            raise ValueError('This function expects %d inputs (%s) but got %d.'
+                             % (len(self._feeders), ', '.join(map(_input_name, self.inputs)),
+                                len(inputs)))
+        session = _get_session()
+        if session is not self._session:
+            self._build(session)
+        args = []
+        for feeder, value in zip(self._feeders, inputs):
+            if feeder is not None:
+                sparse, dtype = feeder
+                if sparse:
+                    args.extend(_sparse_feed(value, dtype))
+                else:
+                    args.append(np.asarray(value, dtype=dtype))
+        values = self._callable(*args)
+        if self._slots is not None:
+            values = [args[i] if fed else values[i] for fed, i in self._slots]
+        elif len(values) != self._n_out:
+            values = values[:self._n_out]
+        if self._any_sparse_out:
+            values = self._pack_sparse(values)
+        return values[0] if self._single else list(values)
+
+    def _pack_sparse(self, values):
+        packed, i = [], 0
+        for sparse in self._sparse_out:
+            if sparse:
+                packed.append(tf.compat.v1.SparseTensorValue(*values[i:i + 3]))
+                i += 3
+            else:
+                packed.append(values[i])
+                i += 1
+        return packed
+
+
+def _input_name(x):
+    return getattr(x, 'name', None) or repr(x)
+
+
+class SessionOps:
+    """Graph, session, variables, functions and random tensors."""
+
+    # ------------------------------------------------------ session and phase
+    def clear_session(self):
+        global _graph, _session, _session_owned, _phase
+        with _lock:
+            if _graph is not None:
+                _leave()
+            if _session_owned and _session is not None:
+                _session.close()
+            _graph, _session, _session_owned, _phase = None, None, False, None
+            if _executing_eagerly():
+                _use_graph(tf.Graph())
+            else:
+                try:
+                    tf.compat.v1.reset_default_graph()
+                    _use_graph(_get_default_graph())
+                except AssertionError:  # inside another graph's context: start a graph of ours
+                    _use_graph(tf.Graph())
+        self.reset_uids()
+
+    def manual_variable_initialization(self, value):
+        global _manual_init
+        _manual_init = bool(value)
+
+    def get_session(self):
+        return _get_session()
+
+    def set_session(self, session):
+        global _session, _session_owned
+        if not (hasattr(session, 'run') and isinstance(getattr(session, 'graph', None), tf.Graph)):
+            raise TypeError('set_session expects a tf.compat.v1.Session; got %r.' % (session,))
+        with _lock:
+            if session.graph is not _graph:
+                _use_graph(session.graph)
+            _session, _session_owned = session, False
+
+    def learning_phase(self):
+        if _phase is not None:
+            return _phase
+        return _data(_ensure()).phase
+
+    def set_learning_phase(self, value):
+        global _phase
+        if not isinstance(value, numbers.Number) or value not in (0, 1):
+            raise ValueError('set_learning_phase expects 0 (test) or 1 (train); got %r.'
+                             % (value,))
+        _phase = int(value)
+
+    def name_scope(self, name):
+        return _ensure().name_scope(name)
+
+    # --------------------------------------------------- variables and tensors
+    def variable(self, value, dtype=None, name=None):
+        dtype = dtype or self.floatx()
+        if hasattr(value, 'tocoo'):  # a scipy.sparse matrix: a constant sparse tensor
+            indices, values, shape = _sparse_feed(value, tf.as_dtype(dtype).as_numpy_dtype)
+            return tf.SparseTensor(indices=indices, values=values, dense_shape=shape)
+        if not isinstance(value, (tf.Tensor, tf.Variable)):
+            value = np.asarray(value, dtype=tf.as_dtype(dtype).as_numpy_dtype)
+        v = tf.compat.v1.Variable(value, dtype=dtype, name=name, use_resource=True)
+        if not _manual_init:
+            _data(v.graph).variables.append(v)
+        return v
+
+    def constant(self, value, dtype=None, shape=None, name=None):
+        dtype = dtype or self.floatx()
+        if shape is not None and np.ndim(value) > 0:
+            value = np.broadcast_to(np.asarray(value), shape)
+        return tf.constant(value, dtype=dtype, shape=shape, name=name)
+
+    def placeholder(self, shape=None, ndim=None, dtype=None, sparse=False, name=None):
+        dtype = dtype or self.floatx()
+        if shape is None and ndim is not None:
+            shape = (None,) * ndim
+        if sparse:
+            return tf.compat.v1.sparse_placeholder(dtype, shape=shape, name=name)
+        return tf.compat.v1.placeholder(dtype, shape=shape, name=name)
+
+    def is_sparse(self, tensor):
+        return isinstance(tensor, tf.SparseTensor)
+
+    def to_dense(self, tensor):
+        return tf.sparse.to_dense(tensor) if isinstance(tensor, tf.SparseTensor) else tensor
+
+    def eval(self, x):
+        if isinstance(x, (np.ndarray, numbers.Number)):
+            return np.asarray(x)
+        _check_graph(x, 'eval')
+        return _get_session().run(x)
+
+    def zeros(self, shape, dtype=None, name=None):
+        dtype = dtype or self.floatx()
+        return self.variable(tf.zeros(shape, dtype=dtype), dtype, name)
+
+    def ones(self, shape, dtype=None, name=None):
+        dtype = dtype or self.floatx()
+        return self.variable(tf.ones(shape, dtype=dtype), dtype, name)
+
+    def eye(self, size, dtype=None, name=None):
+        dtype = dtype or self.floatx()
+        return self.variable(tf.eye(size, dtype=dtype), dtype, name)
+
+    def zeros_like(self, x, dtype=None, name=None):
+        """dtype None keeps the dtype of ``x``."""
+        return tf.zeros_like(x, dtype=dtype, name=name)
+
+    def ones_like(self, x, dtype=None, name=None):
+        """dtype None keeps the dtype of ``x``."""
+        return tf.ones_like(x, dtype=dtype, name=name)
+
+    def random_uniform_variable(self, shape, low, high, dtype=None, name=None, seed=None):
+        dtype = dtype or self.floatx()
+        value = tf.random.uniform(tuple(map(int, shape)), low, high, dtype=dtype,
+                                  seed=_seed(seed))
+        return self.variable(value, dtype, name)
+
+    def random_normal_variable(self, shape, mean, scale, dtype=None, name=None, seed=None):
+        dtype = dtype or self.floatx()
+        value = tf.random.normal(tuple(map(int, shape)), mean, scale, dtype=dtype,
+                                 seed=_seed(seed))
+        return self.variable(value, dtype, name)
+
+    # ------------------------------------------------------ values and updates
+    def get_value(self, x):
+        _check_graph(x, 'get_value')
+        return _get_session().run(x)
+
+    def batch_get_value(self, xs):
+        for x in xs:
+            _check_graph(x, 'batch_get_value')
+        return _get_session().run(list(xs)) if xs else []
+
+    def set_value(self, x, value):
+        self.batch_set_value([(x, value)])
+
+    def batch_set_value(self, tuples):
+        if not tuples:
+            return
+        ops, feed = [], {}
+        for x, value in tuples:
+            if not isinstance(x, tf.Variable):
+                raise TypeError('set_value: %r is not a variable (made by K.variable).' % (x,))
+            _check_graph(x, 'set_value')
+            assigner = getattr(x, '_kcore_assign', None)
+            if assigner is None:
+                placeholder = tf.compat.v1.placeholder(x.dtype.base_dtype, shape=x.shape)
+                assigner = x._kcore_assign = (placeholder, x.assign(placeholder, read_value=False))
+            feed[assigner[0]] = np.asarray(value, dtype=x.dtype.base_dtype.as_numpy_dtype)
+            ops.append(assigner[1])
+        _get_session().run(ops, feed_dict=feed)
+
+    def get_variable_shape(self, x):
+        return tuple(x.shape.as_list())
+
+    def print_tensor(self, x, message=''):
+        """Prints to the process's standard output."""
+        printer = tf.print(message, x, output_stream=sys.stdout, summarize=_print_size(x))
+        with tf.control_dependencies([printer]):
+            return tf.identity(x)
+
+    def update(self, x, new_x):
+        return tf.compat.v1.assign(x, new_x)
+
+    def update_add(self, x, increment):
+        return tf.compat.v1.assign_add(x, increment)
+
+    def update_sub(self, x, decrement):
+        return tf.compat.v1.assign_sub(x, decrement)
+
+    def moving_average_update(self, variable, value, momentum):
+        return tf.compat.v1.assign_sub(variable, (variable - value) * (1.0 - momentum))
+
+    # ------------------------------------------------ functions and gradients
+    def function(self, inputs, outputs, updates=None, **kwargs):
+        """Accepts ``name`` as the only keyword argument."""
+        unknown = sorted(set(kwargs) - {'name'})
+        if unknown:
+            raise ValueError('function got unexpected keyword arguments %s; the TensorFlow '
+                             'backend accepts only `name`.' % ', '.join(unknown))
+        return Function(inputs, outputs, updates=updates, name=kwargs.get('name'))
+
+    def gradients(self, loss, variables):
+        """A variable that ``loss`` does not depend on gets None (TensorFlow's convention)."""
+        return tf.compat.v1.gradients(loss, variables, colocate_gradients_with_ops=True)
+
+    def stop_gradient(self, variables):
+        if isinstance(variables, (list, tuple)):
+            return [tf.stop_gradient(v) for v in variables]
+        return tf.stop_gradient(variables)
+
+    # ----------------------------------------------------------------- random
+    def random_normal(self, shape, mean=0.0, std=1.0, dtype=None, seed=None):
+        return tf.random.normal(shape, mean, std, dtype=dtype or self.floatx(), seed=_seed(seed))
+
+    def random_uniform(self, shape, low=0.0, high=1.0, dtype=None, seed=None):
+        return tf.random.uniform(shape, low, high, dtype=dtype or self.floatx(),
+                                 seed=_seed(seed))
+
+    def random_binomial(self, shape, p=0.0, dtype=None, seed=None):
+        dtype = dtype or self.floatx()
+        draws = tf.random.uniform(shape, dtype=dtype, seed=_seed(seed))
+        return tf.cast(draws < p, dtype)

@@ -1,0 +1,52 @@
+import json
+
+from subprocess_utils import run_cli, run_python
+from test_plugins import BROKEN_IMPORT
+
+
+def test_plugins_lists_the_tensorflow_backend_with_distribution_and_version():
+    result = run_cli('plugins')
+    assert result.returncode == 0, result.stderr
+    assert 'kcore-tf 0.1.0' in result.stdout
+    assert 'backends: tensorflow' in result.stdout
+    assert 'activations: softmax' in result.stdout
+
+
+def test_plugins_json():
+    report = json.loads(run_cli('plugins', '--json').stdout)
+    tf = [p for p in report if p['distribution'] == 'kcore-tf'][0]
+    assert tf['registered'] == {'backends': ['tensorflow']} and tf['error'] is None
+
+
+def test_a_broken_plugin_does_not_break_import_or_the_cli(fake_dists):
+    fake_dists('kcore-broken', BROKEN_IMPORT)
+    result = run_cli('plugins')
+    assert result.returncode == 0, result.stderr
+    assert 'kcore_broken  (kcore-broken 1.2.3)  FAILED' in result.stdout
+    assert 'RuntimeError: this plugin is broken on purpose' in result.stdout
+    result = run_python('import kcore; from kcore import plugins; plugins.get_manager()')
+    assert result.returncode == 0
+    assert 'kcore-broken' in result.stderr and 'broken on purpose' in result.stderr
+
+
+def test_backends_marks_the_active_one():
+    result = run_cli('backends')
+    assert result.returncode == 0
+    assert '* tensorflow (aliases: tf)' in result.stdout
+    assert 'active: tensorflow (chosen by the config file' in result.stdout
+
+
+def test_info_says_which_backend_and_why(monkeypatch):
+    monkeypatch.setenv('KCORE_BACKEND', 'tensorflow')
+    result = run_cli('info')
+    assert result.returncode == 0
+    assert 'backend: tensorflow (chosen by environment variable KCORE_BACKEND)' in result.stdout
+    assert 'config file: ' in result.stdout and 'image_dim_ordering: tf' in result.stdout
+
+
+def test_invalid_config_is_reported_with_exit_2(kcore_home):
+    kcore_home.mkdir()
+    (kcore_home / 'kcore.json').write_text('{"floatx": "float128"}')
+    result = run_cli('info')
+    assert result.returncode == 2
+    assert '"floatx" has value \'float128\'' in result.stderr
