@@ -96,21 +96,22 @@ class Sequential(Model):
 
     @property
     def flattened_layers(self):
-        """Every layer with weights in Keras 1 order: the branches of a first Merge, then
-        the layers, nested models expanded (the order of saved weight files)."""
+        """The units of a saved weight file, in Keras 1.1.2's order: the branches of a first
+        Merge expanded into their layers, then this model's layers (a nested model is one
+        unit, saved in one group)."""
+        units = []
+        if self.layers and isinstance(self.layers[0], Merge) and self.layers[0].layers:
+            for branch in self.layers[0].layers:
+                units.extend(_expand(branch))
+        units.extend(self.layers[1:] if units else self.layers)
         flat = []
-        for unit in self._weight_layers():
-            for layer in _expand(unit):
-                if not any(layer is known for known in flat):
-                    flat.append(layer)
+        for unit in units:
+            if not any(unit is known for known in flat):
+                flat.append(unit)
         return flat
 
     def _weight_layers(self):
-        units = []
-        if self.layers and isinstance(self.layers[0], Merge) and self.layers[0].layers:
-            units.extend(self.layers[0].layers)
-        units.extend(self.layers)
-        return units
+        return self.flattened_layers
 
     def _ordered_weights(self):
         return [(layer, w) for layer in self.flattened_layers for w in layer.weights]
@@ -212,7 +213,8 @@ def model_from_config(config, custom_objects=None, safe_mode=None):
             return Model.from_config(config)
     raise ValueError("model_from_config expects {'class_name': ..., 'config': ...}, a "
                      'Sequential config (a list) or a Model config (a dict with layers, '
-                     'input_layers, output_layers); got %s.' % (serialization._short(config),))
+                     'input_layers, output_layers); got %s.'
+                     % (serialization.short_repr(config),))
 
 
 def model_from_json(json_string, custom_objects=None, safe_mode=None):

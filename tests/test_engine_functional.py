@@ -264,6 +264,15 @@ def test_weights_trainable_flag_and_set_weights():
         model.set_weights(zeros[:1])
 
 
+def test_model_constraints_gather_the_layers():
+    from kcore import constraints
+    maxnorm = constraints.maxnorm(2)
+    x = Input(shape=(2,))
+    first = Dense(2, W_constraint=maxnorm)
+    model = Model(x, Dense(1, b_constraint=constraints.nonneg())(first(x)))
+    assert model.constraints[first.W] is maxnorm and len(model.constraints) == 2
+
+
 def test_frozen_and_trainable_models_share_a_layer():
     """L2456-2479: the flag is read when a model collects its weights (at compile)."""
     x = Input(shape=(32,))

@@ -306,3 +306,32 @@ def test_set_input_retargets_a_layer():
     out = layer.set_input(raw)
     assert layer.input is raw and layer.output is out
     assert len(layer.inbound_nodes) == 1
+
+
+# ---------------------------------------------------------------------- Input
+def test_input_forms():
+    """Input has no reference entry (§20 item 36): shape, batch_shape, name, dtype, tensor,
+    sparse, as the examples use them (L1701, L1761, L8864)."""
+    assert Input(shape=(784,))._keras_shape == (None, 784)
+    main = Input(shape=(100,), dtype='int32', name='main_input')
+    assert K.dtype(main) == 'int32' and main._keras_history[0].name == 'main_input'
+    assert Input(batch_shape=(16, 3))._keras_shape == (16, 3)
+    assert Input(shape=5)._keras_shape == (None, 5)
+    with pytest.raises(ValueError, match=r'Input\(\) needs shape='):
+        Input()
+    raw = K.placeholder(shape=(None, 2, 3))
+    assert Input(tensor=raw) is raw and raw._keras_shape == (None, 2, 3)
+    with pytest.raises(ValueError, match=r'has shape \(None, 2, 3\), which does not match the '
+                                         r'shape asked for, \(None, 4\)'):
+        Input(shape=(4,), tensor=K.placeholder(shape=(None, 2, 3)))
+    with pytest.raises(ValueError, match='already the output of layer linear_1'):
+        Input(tensor=Linear(2)(Input(shape=(3,))))
+
+
+def test_old_get_output_api_still_answers():
+    """The filter-visualisation blog (L8382) calls layer.get_output() (§20 item 38)."""
+    x = Input(shape=(2,))
+    layer = Linear(1)
+    y = layer(x)
+    with pytest.warns(DeprecationWarning, match='use layer.output'):
+        assert layer.get_output() is y

@@ -21,6 +21,16 @@ def branches():
     return left_branch, right_branch
 
 
+def test_thirty_second_start():
+    """L95-104."""
+    model = Sequential()
+    model.add(Dense(output_dim=64, input_dim=100))
+    model.add(Activation('relu'))
+    model.add(Dense(output_dim=10))
+    model.add(Activation('softmax'))
+    assert model.output_shape == (None, 10) and model.count_params() == 100 * 64 + 64 + 650
+
+
 def test_list_and_add_construction():
     """L1092-1111."""
     model = Sequential([Dense(32, input_dim=784), Activation('relu'), Dense(10),
@@ -60,14 +70,36 @@ def test_merge_of_two_sequential_branches():
     assert merged.output_shape == (None, 64)
     assert final_model.output_shape == (None, 10)
     assert final_model.inputs == left_branch.inputs + right_branch.inputs
+    # Keras 1.1.2's weight-file order: the Merge's branches replace the Merge itself.
     assert [layer.name for layer in final_model.flattened_layers] == ['dense_1', 'dense_2',
-                                                                      'merge_1', 'dense_3']
+                                                                      'dense_3']
     data_1, data_2 = np.random.rand(5, 784), np.random.rand(5, 784)
     Wl, bl, Wr, br, W, b = final_model.get_weights()
     logits = np.concatenate([data_1 @ Wl + bl, data_2 @ Wr + br], axis=1) @ W + b
     expected = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     np.testing.assert_allclose(final_model.predict([data_1, data_2]), expected, rtol=1e-4)
     assert len(final_model.trainable_weights) == 6
+
+
+def test_a_merge_of_branches_model_is_callable_on_new_tensors(capsys):
+    left_branch, right_branch = branches()
+    final_model = Sequential([Merge([left_branch, right_branch], mode='sum'), Dense(2)])
+    a, b = Input(shape=(784,)), Input(shape=(784,))
+    out = final_model([a, b])
+    assert out._keras_shape == (None, 2)
+    data = [np.random.rand(3, 784), np.random.rand(3, 784)]
+    np.testing.assert_allclose(K.function([a, b], [out])(data)[0], final_model.predict(data),
+                               rtol=1e-5)
+    final_model.predict(data, batch_size=2, verbose=1)
+    assert '3/3' in capsys.readouterr().out
+
+
+def test_branch_penalties_reach_the_merged_model():
+    from kcore import regularizers
+    left = Sequential([Dense(2, input_dim=3, activity_regularizer=regularizers.activity_l2(1.))])
+    right = Sequential([Dense(2, input_dim=3, W_regularizer=regularizers.l1(1.))])
+    model = Sequential([Merge([left, right], mode='sum'), Dense(1)])
+    assert len(model.losses) == 2
 
 
 def test_merge_with_a_function_mode():
@@ -160,8 +192,9 @@ def test_sequential_inside_sequential():
     top_model = Sequential([Dense(5, input_dim=4), Dense(2)])
     model.add(top_model)
     assert model.output_shape == (None, 2)
-    assert [layer.name for layer in model.flattened_layers] == ['flatten_1', 'dense_1', 'dense_2',
-                                                                'dense_3']
+    # As in Keras 1.1.2, a nested model is one unit (one group) of the weight file.
+    assert [layer.name for layer in model.flattened_layers] == ['flatten_1', 'dense_1',
+                                                                top_model.name]
     data = np.random.rand(3, 2, 3)
     W, b, W2, b2, W3, b3 = model.get_weights()
     expected = (relu(data.reshape(3, 6) @ W + b) @ W2 + b2) @ W3 + b3

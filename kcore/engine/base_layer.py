@@ -1,11 +1,13 @@
 """Layer: the base class of every layer (``keras.engine.topology.Layer``)."""
+import warnings
+
 from kcore import backend as K
 from kcore.engine import input_spec
 from kcore.engine.layer_nodes import NodeAccessMixin
 from kcore.engine.layer_weights import WeightsMixin
 from kcore.engine.node import Node
-from kcore.engine.tensors import (call_layer, fresh, is_keras_tensor, normalize_shape,
-                                  shape_of, to_list, unpack)
+from kcore.engine.tensors import (call_layer, fresh, is_keras_tensor, normalize_shape, to_list,
+                                  unpack)
 
 LAYER_KWARGS = ('input_shape', 'batch_input_shape', 'input_dim', 'input_dtype', 'name',
                 'trainable', 'weights', 'create_input_layer')
@@ -180,7 +182,6 @@ class Layer(NodeAccessMixin, WeightsMixin):
         """Make ``input_tensor`` (a backend tensor, e.g. from TensorFlow) this layer's only
         input: the layer's previous connections are dropped."""
         from kcore.engine.input_layer import Input
-        import warnings
         if len(self.inbound_nodes) > 1:
             raise ValueError('Cannot set_input for layer %s: it has %d inbound connections.'
                              % (self.name, len(self.inbound_nodes)))

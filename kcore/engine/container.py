@@ -1,17 +1,15 @@
 """Container: a graph of layers from input tensors to output tensors, usable as a layer."""
-import numpy as np
-
-from kcore import backend as K
 from kcore.engine import container_config, graph as graph_module
 from kcore.engine.base_layer import Layer, output_shapes
 from kcore.engine.container_io import ContainerIOMixin
+from kcore.engine.container_state import ContainerStateMixin
 from kcore.engine.input_spec import InputSpec
-from kcore.engine.node import Node, node_key
+from kcore.engine.node import Node
 from kcore.engine.tensors import (call_layer, describe_tensor, is_keras_tensor,
                                   normalize_shape, same_tensors, shape_of, to_list, unpack)
 
 
-class Container(ContainerIOMixin, Layer):
+class Container(ContainerStateMixin, ContainerIOMixin, Layer):
     """The layers between ``input`` and ``output`` (Keras tensors, or lists of them).
 
     Calling a container on new tensors runs its layers on them, with the same weights.
@@ -93,96 +91,6 @@ class Container(ContainerIOMixin, Layer):
         for layer in self._weight_layers():
             if getattr(layer, 'stateful', False):
                 layer.reset_states()
-
-    # -------------------------------------------------------------- weights
-    @property
-    def trainable_weights(self):
-        if not self.trainable:
-            return []
-        return [w for layer in self._weight_layers() for w in layer.trainable_weights]
-
-    @property
-    def non_trainable_weights(self):
-        weights = [w for layer in self._weight_layers() for w in layer.non_trainable_weights]
-        if self.trainable:
-            return weights
-        return [w for layer in self._weight_layers() for w in layer.trainable_weights] + weights
-
-    def _ordered_weights(self):
-        """(layer, weight) pairs in get_weights order: layer by layer."""
-        return [(layer, w) for layer in self._weight_layers() for w in layer.weights]
-
-    def get_weights(self):
-        weights = [w for _, w in self._ordered_weights()]
-        return K.batch_get_value(weights) if weights else []
-
-    def set_weights(self, weights):
-        """Assign arrays in ``get_weights()`` order."""
-        pairs, weights = self._ordered_weights(), list(weights)
-        if len(weights) != len(pairs):
-            raise ValueError('Model %s has %d weights, but set_weights got %d arrays.'
-                             % (self.name, len(pairs), len(weights)))
-        assignments = []
-        for index, ((layer, weight), value) in enumerate(zip(pairs, weights)):
-            value = np.asarray(value)
-            expected = tuple(K.int_shape(weight))
-            if value.shape != expected:
-                raise ValueError('Model %s, weight %d (%s of layer %s): set_weights got an array '
-                                 'of shape %s, expected shape %s.' % (
-                                     self.name, index, getattr(weight, 'name', '?'), layer.name,
-                                     value.shape, expected))
-            assignments.append((weight, value))
-        if assignments:
-            K.batch_set_value(assignments)
-
-    def count_params(self):
-        return int(sum(K.count_params(w) for w in self.weights))
-
-    @property
-    def constraints(self):
-        merged = {}
-        for layer in self._weight_layers():
-            for weight, constraint in layer.constraints.items():
-                if weight in merged and merged[weight] is not constraint:
-                    raise ValueError('Model %s: weight %s has two constraints (%r and %r).'
-                                     % (self.name, weight.name, merged[weight], constraint))
-                merged[weight] = constraint
-        return merged
-
-    @property
-    def regularizers(self):
-        return [r for layer in self._weight_layers() for r in getattr(layer, 'regularizers', [])]
-
-    # --------------------------------------------------- losses and updates
-    def _weight_losses(self):
-        return [loss for layer in self._graph.layers for loss in layer._weight_losses()]
-
-    @property
-    def losses(self):
-        """Weight penalties of every layer and activity penalties of the calls in the graph."""
-        return self._weight_losses() + [loss for node in self._graph.nodes
-                                        for loss in node.losses]
-
-    @property
-    def updates(self):
-        updates = []
-        for layer in self._graph.layers:
-            owned = [n for n in layer.inbound_nodes if self._graph.owns(n)]
-            if isinstance(layer, Container):
-                updates += layer.updates + [u for n in owned if n.index > 0
-                                            for u in layer.get_updates_for(n.input_tensors)]
-            elif not layer._conditional_updates:
-                updates += layer.updates
-            else:
-                updates += layer.get_updates_for(None) + [
-                    u for n in owned for u in layer.get_updates_for(n.input_tensors)]
-        return _unique(updates)
-
-    @property
-    def state_updates(self):
-        """The updates of the stateful layers (run by predict too)."""
-        return _unique([u for layer in self._graph.layers if getattr(layer, 'stateful', False)
-                        for u in layer.updates])
 
     # ------------------------------------------------------ running the graph
     def call(self, input, mask=None):
@@ -289,14 +197,3 @@ def _check_unique_names(container, layers):
             raise ValueError('The name "%s" is used %d times in model %s. All layer names '
                              'should be unique.' % (name, names.count(name), container.name))
 
-
-def _unique(items):
-    seen, kept = set(), []
-    for item in items:
-        if id(item) not in seen:
-            seen.add(id(item))
-            kept.append(item)
-    return kept
-
-
-__all__ = ['Container', 'node_key']

@@ -1,5 +1,4 @@
 """Merge and merge(): combine several tensors into one (``keras.engine.topology.Merge``)."""
-from kcore import backend as K
 from kcore.engine import merge_modes, serialization
 from kcore.engine.base_layer import Layer
 from kcore.engine.tensors import is_keras_tensor, normalize_shape, shape_of
@@ -14,6 +13,9 @@ class Merge(Layer):
     ``output_shape``, a tuple without the batch axis or a function of the list of input
     shapes, gives the shape; without it the backend's static shape is used).
     ``dot_axis`` (the Sequential guide's spelling) is accepted for ``dot_axes``.
+
+    'cos' takes two 2D tensors, as the doc says, and returns (samples, 1), the shape Keras
+    1.1.2 declared (its tensor had an extra axis).
     """
 
     def __init__(self, layers=None, mode='sum', concat_axis=-1, dot_axes=-1, output_shape=None,

@@ -102,7 +102,7 @@ def deserialize_layer(config):
     current scopes."""
     if not isinstance(config, dict) or 'class_name' not in config or 'config' not in config:
         raise ValueError("A layer config is a dict {'class_name': ..., 'config': ...}; got %s."
-                         % (_short(config),))
+                         % (short_repr(config),))
     cls = get_class(config['class_name'], 'layers')
     from_config = getattr(cls, 'from_config', None)
     if from_config is None:
@@ -111,7 +111,8 @@ def deserialize_layer(config):
     return from_config(config['config'])
 
 
-def _short(value, limit=120):
+def short_repr(value, limit=120):
+    """``repr(value)``, cut to ``limit`` characters, for error messages."""
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + '...'
 

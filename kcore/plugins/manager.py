@@ -22,6 +22,9 @@ BUILTIN_PLUGINS = (
     'kcore.activations', 'kcore.initializations', 'kcore.regularizers', 'kcore.constraints',
     'kcore.layers.core', 'kcore.optimizers', 'kcore.objectives', 'kcore.metrics',
     'kcore.callbacks', 'kcore.engine.registration',
+    'kcore.layers.builtin_families',
+    'kcore.layers.convolutional',
+    'kcore.layers.recurrent', 'kcore.layers.wrappers',
 )
 
 

@@ -81,6 +81,7 @@ class Dense(_WeightedLayer):
                  W_constraint=None, b_constraint=None, bias=True, input_dim=None, **kwargs):
         self.output_dim = positive_int(self, 'output_dim', output_dim)
         self.input_dim = input_dim
+        self._given_input_dim = input_dim   # configs record input_dim only where the user gave it
         take_input_dim(kwargs, input_dim)
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
@@ -102,7 +103,7 @@ class Dense(_WeightedLayer):
         return tuple(input_shape[:-1]) + (self.output_dim,)
 
     def get_config(self):
-        return dict(super().get_config(), output_dim=self.output_dim, input_dim=self.input_dim)
+        return dict(super().get_config(), output_dim=self.output_dim, input_dim=self._given_input_dim)
 
 
 class TimeDistributedDense(Dense):

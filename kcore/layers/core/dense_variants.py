@@ -27,6 +27,7 @@ class MaxoutDense(_WeightedLayer):
         self.output_dim = positive_int(self, 'output_dim', output_dim)
         self.nb_features = positive_int(self, 'nb_features', nb_features)
         self.input_dim = input_dim
+        self._given_input_dim = input_dim   # configs record input_dim only where the user gave it
         take_input_dim(kwargs, input_dim)
         super().__init__(init, 'linear', W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
@@ -52,7 +53,7 @@ class MaxoutDense(_WeightedLayer):
         config = super().get_config()
         del config['activation']
         return dict(config, output_dim=self.output_dim, nb_features=self.nb_features,
-                    input_dim=self.input_dim)
+                    input_dim=self._given_input_dim)
 
 
 class Highway(_WeightedLayer):
@@ -75,6 +76,7 @@ class Highway(_WeightedLayer):
                  input_dim=None, output_dim=None, **kwargs):
         self.transform_bias = transform_bias
         self.input_dim = input_dim
+        self._given_input_dim = input_dim   # configs record input_dim only where the user gave it
         self.output_dim = (None if output_dim is None
                            else positive_int(self, 'output_dim', output_dim))
         take_input_dim(kwargs, input_dim)
@@ -116,7 +118,7 @@ class Highway(_WeightedLayer):
 
     def get_config(self):
         config = dict(super().get_config(), transform_bias=self.transform_bias,
-                      input_dim=self.input_dim)
+                      input_dim=self._given_input_dim)
         if self.output_dim is not None:
             config['output_dim'] = self.output_dim
         return config

@@ -1,0 +1,118 @@
+"""A container's weights and what comes with them, gathered from its layers: trainable and
+non-trainable weights, constraints, regularization penalties and updates."""
+import numpy as np
+
+from kcore import backend as K
+
+
+class ContainerStateMixin:
+    """Weights, losses and updates for Container. ``_weight_layers()`` lists the layers
+    whose weights count (their own trainable flags respected); ``_graph`` holds the
+    calls that belong to the container."""
+
+    # -------------------------------------------------------------- weights
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return [w for layer in self._weight_layers() for w in layer.trainable_weights]
+
+    @property
+    def non_trainable_weights(self):
+        weights = [w for layer in self._weight_layers() for w in layer.non_trainable_weights]
+        if self.trainable:
+            return weights
+        return [w for layer in self._weight_layers() for w in layer.trainable_weights] + weights
+
+    def _ordered_weights(self):
+        """(layer, weight) pairs in get_weights order: layer by layer."""
+        return [(layer, w) for layer in self._weight_layers() for w in layer.weights]
+
+    def get_weights(self):
+        weights = [w for _, w in self._ordered_weights()]
+        return K.batch_get_value(weights) if weights else []
+
+    def set_weights(self, weights):
+        """Assign arrays in ``get_weights()`` order."""
+        pairs, weights = self._ordered_weights(), list(weights)
+        if len(weights) != len(pairs):
+            raise ValueError('Model %s has %d weights, but set_weights got %d arrays.'
+                             % (self.name, len(pairs), len(weights)))
+        assignments = []
+        for index, ((layer, weight), value) in enumerate(zip(pairs, weights)):
+            value = np.asarray(value)
+            expected = tuple(K.int_shape(weight))
+            if value.shape != expected:
+                raise ValueError('Model %s, weight %d (%s of layer %s): set_weights got an array '
+                                 'of shape %s, expected shape %s.' % (
+                                     self.name, index, getattr(weight, 'name', '?'), layer.name,
+                                     value.shape, expected))
+            assignments.append((weight, value))
+        if assignments:
+            K.batch_set_value(assignments)
+
+    def count_params(self):
+        return int(sum(K.count_params(w) for w in self.weights))
+
+    @property
+    def constraints(self):
+        merged = {}
+        for layer in self._weight_layers():
+            for weight, constraint in layer.constraints.items():
+                if weight in merged and merged[weight] is not constraint:
+                    raise ValueError('Model %s: weight %s has two constraints (%r and %r).'
+                                     % (self.name, weight.name, merged[weight], constraint))
+                merged[weight] = constraint
+        return merged
+
+    @property
+    def regularizers(self):
+        return [r for layer in self._weight_layers() for r in getattr(layer, 'regularizers', [])]
+
+    # --------------------------------------------------- losses and updates
+    def _weight_losses(self):
+        return [loss for layer in self._graph.layers for loss in layer._weight_losses()]
+
+    @property
+    def losses(self):
+        """Weight penalties of every layer and activity penalties of the calls in the graph."""
+        return self._weight_losses() + self._activity_losses()
+
+    def _activity_losses(self):
+        losses = [loss for node in self._graph.nodes for loss in node.losses]
+        for layer in self._graph.layers:
+            # A model whose own node (inputs to outputs) is part of this graph, like the
+            # branches of a Sequential's first Merge, contributes its inner calls' penalties.
+            if isinstance(layer, ContainerStateMixin) and self._graph.owns(layer.inbound_nodes[0]):
+                losses += layer._activity_losses()
+        return losses
+
+    @property
+    def updates(self):
+        updates = []
+        for layer in self._graph.layers:
+            owned = [n for n in layer.inbound_nodes if self._graph.owns(n)]
+            if isinstance(layer, ContainerStateMixin):
+                updates += layer.updates + [u for n in owned if n.index > 0
+                                            for u in layer.get_updates_for(n.input_tensors)]
+            elif not layer._conditional_updates:
+                updates += layer.updates
+            else:
+                updates += layer.get_updates_for(None) + [
+                    u for n in owned for u in layer.get_updates_for(n.input_tensors)]
+        return _unique(updates)
+
+    @property
+    def state_updates(self):
+        """The updates of the stateful layers (run by predict too)."""
+        return _unique([u for layer in self._graph.layers if getattr(layer, 'stateful', False)
+                        for u in layer.updates])
+
+
+def _unique(items):
+    seen, kept = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            kept.append(item)
+    return kept

@@ -1,0 +1,19 @@
+"""Pooling layers (``kcore.layers.pooling``); kcore.layers.convolutional re-exports the
+Max/AveragePooling layers, where the doc also lists them."""
+from kcore.layers.pooling.global_pooling import (GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                                 GlobalMaxPooling1D, GlobalMaxPooling2D)
+from kcore.layers.pooling.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
+                                          MaxPooling1D, MaxPooling2D, MaxPooling3D)
+
+# The shorter names of later Keras versions, as aliases.
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
+
+LAYERS = (MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D,
+          AveragePooling3D, GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D,
+          GlobalAveragePooling2D)
+ALIASES = {'MaxPooling1D': ('MaxPool1D',), 'MaxPooling2D': ('MaxPool2D',),
+           'MaxPooling3D': ('MaxPool3D',), 'AveragePooling1D': ('AvgPool1D',),
+           'AveragePooling2D': ('AvgPool2D',), 'AveragePooling3D': ('AvgPool3D',)}
+
+__all__ = [layer.__name__ for layer in LAYERS] + [a for names in ALIASES.values() for a in names]

@@ -1,0 +1,63 @@
+"""Global pooling: the max or mean over every step (1D) or every pixel (2D) of each
+feature, giving (samples, features)."""
+from kcore import backend as K
+from kcore.engine.topology import InputSpec, Layer
+
+
+class _GlobalPooling1D(Layer):
+    """(samples, steps, features) -> (samples, features)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.input_spec = [InputSpec(ndim=3)]
+
+    def get_output_shape_for(self, input_shape):
+        return (input_shape[0], input_shape[2])
+
+
+class _GlobalPooling2D(Layer):
+    """'th' (samples, channels, rows, cols) or 'tf' (samples, rows, cols, channels) ->
+    (samples, channels); ``dim_ordering='default'`` is the config's image_dim_ordering."""
+
+    def __init__(self, dim_ordering='default', **kwargs):
+        super().__init__(**kwargs)
+        self.dim_ordering = K.normalize_dim_ordering(dim_ordering)
+        self.input_spec = [InputSpec(ndim=4)]
+
+    def _axes(self):
+        return [2, 3] if self.dim_ordering == 'th' else [1, 2]
+
+    def get_output_shape_for(self, input_shape):
+        channels = input_shape[1] if self.dim_ordering == 'th' else input_shape[3]
+        return (input_shape[0], channels)
+
+    def get_config(self):
+        return dict(super().get_config(), dim_ordering=self.dim_ordering)
+
+
+class GlobalMaxPooling1D(_GlobalPooling1D):
+    """The max over the steps of each feature."""
+
+    def call(self, x, mask=None):
+        return K.max(x, axis=1)
+
+
+class GlobalAveragePooling1D(_GlobalPooling1D):
+    """The mean over the steps of each feature."""
+
+    def call(self, x, mask=None):
+        return K.mean(x, axis=1)
+
+
+class GlobalMaxPooling2D(_GlobalPooling2D):
+    """The max over the pixels of each channel."""
+
+    def call(self, x, mask=None):
+        return K.max(x, axis=self._axes())
+
+
+class GlobalAveragePooling2D(_GlobalPooling2D):
+    """The mean over the pixels of each channel."""
+
+    def call(self, x, mask=None):
+        return K.mean(x, axis=self._axes())

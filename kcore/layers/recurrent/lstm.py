@@ -1,0 +1,53 @@
+"""LSTM: long short-term memory (Hochreiter & Schmidhuber 1997; Gers et al. 2000)."""
+from kcore import initializations
+from kcore.layers.core._common import activation_config, get_activation
+from kcore.layers.recurrent.dense_base import DenseRecurrent
+
+
+class LSTM(DenseRecurrent):
+    """Input gate i, forget gate f, cell c, output gate o::
+
+        i = inner_activation(x.W_i + h_{t-1}.U_i + b_i)
+        f = inner_activation(x.W_f + h_{t-1}.U_f + b_f)
+        c_t = f * c_{t-1} + i * activation(x.W_c + h_{t-1}.U_c + b_c)
+        o = inner_activation(x.W_o + h_{t-1}.U_o + b_o)
+        h_t = o * activation(c_t)
+
+    Weights in Keras 1.1.2's order: W_i, U_i, b_i, W_c, U_c, b_c, W_f, U_f, b_f, W_o, U_o,
+    b_o; with ``consume_less='gpu'``: W, U, b with the gates in the order i, f, c, o.
+    ``forget_bias_init`` initializes b_f ('one', as Jozefowicz et al. recommend).
+    """
+
+    gates = ('i', 'f', 'c', 'o')
+    weight_order = ('i', 'c', 'f', 'o')
+    state_count = 2
+
+    def __init__(self, output_dim, init='glorot_uniform', inner_init='orthogonal',
+                 forget_bias_init='one', activation='tanh', inner_activation='hard_sigmoid',
+                 W_regularizer=None, U_regularizer=None, b_regularizer=None, dropout_W=0.,
+                 dropout_U=0., **kwargs):
+        self.forget_bias_init = initializations.get(forget_bias_init)
+        self.inner_activation = get_activation(inner_activation)
+        super().__init__(output_dim, init=init, inner_init=inner_init, activation=activation,
+                         W_regularizer=W_regularizer, U_regularizer=U_regularizer,
+                         b_regularizer=b_regularizer, dropout_W=dropout_W,
+                         dropout_U=dropout_U, **kwargs)
+
+    def bias_init(self, gate):
+        return self.forget_bias_init if gate == 'f' else 'zero'
+
+    def step(self, x, states):
+        (h_tm1, c_tm1), masks_U, masks_W = self.split_states(states)
+        x_i, x_f, x_c, x_o = self.input_parts(x, masks_W)
+        u_i, u_f, u_c, u_o = self.recurrent_parts(h_tm1, masks_U)
+        i = self.inner_activation(x_i + u_i)
+        f = self.inner_activation(x_f + u_f)
+        c = f * c_tm1 + i * self.activation(x_c + u_c)
+        o = self.inner_activation(x_o + u_o)
+        h = o * self.activation(c)
+        return h, [h, c]
+
+    def get_config(self):
+        return dict(super().get_config(),
+                    forget_bias_init=self.forget_bias_init.__name__,
+                    inner_activation=activation_config(self.inner_activation))
