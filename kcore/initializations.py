@@ -13,13 +13,16 @@ from kcore.plugins import hookimpl
 def get_fans(shape, dim_ordering='th'):
     """(fan_in, fan_out) of a weight of ``shape``.
 
-    2D: (input_dim, output_dim). 4D/5D: convolution kernels, 'th' (nb_filter, stack,
-    *spatial) or 'tf' (*spatial, stack, nb_filter). Any other rank: sqrt(size) for both,
-    as Keras 1.1.2 does.
+    2D: (input_dim, output_dim). 3D: a Convolution1D kernel (length, input_dim, nb_filter),
+    with the fans Keras 1.1.2 gave its 4D form (length, 1, input_dim, nb_filter).
+    4D/5D: convolution kernels, 'th' (nb_filter, stack, *spatial) or 'tf' (*spatial, stack,
+    nb_filter). Any other rank: sqrt(size) for both, as Keras 1.1.2 does.
     """
     shape = tuple(shape)
     if len(shape) == 2:
         return shape[0], shape[1]
+    if len(shape) == 3:
+        return shape[0] * shape[1], shape[0] * shape[2]
     if len(shape) in (4, 5):
         if dim_ordering == 'th':
             field = int(np.prod(shape[2:]))

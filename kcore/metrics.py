@@ -45,25 +45,12 @@ def _as_metric(loss):
     return metric
 
 
-mean_squared_error = _as_metric(objectives.mean_squared_error)
-mean_absolute_error = _as_metric(objectives.mean_absolute_error)
-mean_absolute_percentage_error = _as_metric(objectives.mean_absolute_percentage_error)
-mean_squared_logarithmic_error = _as_metric(objectives.mean_squared_logarithmic_error)
-squared_hinge = _as_metric(objectives.squared_hinge)
-hinge = _as_metric(objectives.hinge)
-binary_crossentropy = _as_metric(objectives.binary_crossentropy)
-categorical_crossentropy = _as_metric(objectives.categorical_crossentropy)
-sparse_categorical_crossentropy = _as_metric(objectives.sparse_categorical_crossentropy)
-kullback_leibler_divergence = _as_metric(objectives.kullback_leibler_divergence)
-poisson = _as_metric(objectives.poisson)
-cosine_proximity = _as_metric(objectives.cosine_proximity)
-
-mse = MSE = mean_squared_error
-mae = MAE = mean_absolute_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kullback_leibler_divergence
-cosine = cosine_proximity
+#: The losses as metrics, with the losses' registry aliases; each is also a module
+#: attribute under its name and aliases (metrics.mean_squared_error, metrics.mse, ...).
+LOSS_METRICS = tuple((_as_metric(loss), aliases) for loss, aliases in objectives.LOSSES)
+for _metric, _aliases in LOSS_METRICS:
+    globals().update(dict.fromkeys((_metric.__name__,) + _aliases +
+                                   tuple(a.upper() for a in _aliases), _metric))
 
 
 def _positives(x):
@@ -154,18 +141,7 @@ METRICS = (
     (categorical_accuracy, ()),
     (sparse_categorical_accuracy, ()),
     (top_k_categorical_accuracy, ()),
-    (mean_squared_error, ('mse',)),
-    (mean_absolute_error, ('mae',)),
-    (mean_absolute_percentage_error, ('mape',)),
-    (mean_squared_logarithmic_error, ('msle',)),
-    (squared_hinge, ()),
-    (hinge, ()),
-    (binary_crossentropy, ()),
-    (categorical_crossentropy, ()),
-    (sparse_categorical_crossentropy, ()),
-    (kullback_leibler_divergence, ('kld',)),
-    (poisson, ()),
-    (cosine_proximity, ('cosine',)),
+    *LOSS_METRICS,
     (matthews_correlation, ()),
     (precision, ()),
     (recall, ()),

@@ -116,6 +116,13 @@ class Sequential(Model):
     def _ordered_weights(self):
         return [(layer, w) for layer in self.flattened_layers for w in layer.weights]
 
+    # -------------------------------------------------------------- training
+    def compile(self, optimizer, loss, metrics=None, sample_weight_mode=None, **kwargs):
+        """Configure training (Keras 1's Sequential order of arguments: no loss_weights
+        before sample_weight_mode; it may still be given by keyword). See Model.compile."""
+        super().compile(optimizer, loss, metrics=metrics, sample_weight_mode=sample_weight_mode,
+                        **kwargs)
+
     # ------------------------------------------------------------ prediction
     def predict_proba(self, x, batch_size=32, verbose=1):
         """Class probabilities (the model's output); warns if they are not in [0, 1]."""

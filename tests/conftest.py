@@ -7,16 +7,19 @@ import pytest
 
 import kcore.backend as K
 from kcore import config, plugins
+from session_backend import BACKEND
 
 
 @pytest.fixture(autouse=True)
 def kcore_home(tmp_path, monkeypatch):
-    """Each test gets an empty KCORE_HOME and freshly loaded config and plugins."""
+    """Each test gets an empty KCORE_HOME, freshly loaded config and plugins, and
+    ``KCORE_BACKEND`` naming the run's backend (tests of the choice itself unset it)."""
     home = tmp_path / 'kcore_home'
     monkeypatch.setenv('KCORE_HOME', str(home))
-    for var in ('KCORE_BACKEND', 'KERAS_BACKEND', 'KCORE_PLUGINS', 'KCORE_DISABLE_PLUGINS',
+    for var in ('KERAS_BACKEND', 'KCORE_PLUGINS', 'KCORE_DISABLE_PLUGINS',
                 'KCORE_DISABLE_PLUGIN_AUTOLOAD'):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv('KCORE_BACKEND', BACKEND)
     config.reset()
     plugins.reset()
     monkeypatch.setattr(K, '_active', None)

@@ -1,21 +1,22 @@
 import json
 
+from session_backend import BACKEND, DISTRIBUTION
 from subprocess_utils import run_cli, run_python
 from test_plugins import BROKEN_IMPORT
 
 
-def test_plugins_lists_the_tensorflow_backend_with_distribution_and_version():
+def test_plugins_lists_the_backend_with_distribution_and_version():
     result = run_cli('plugins')
     assert result.returncode == 0, result.stderr
-    assert 'kcore-tf 0.1.0' in result.stdout
-    assert 'backends: tensorflow' in result.stdout
+    assert '%s 0.1.0' % DISTRIBUTION in result.stdout
+    assert 'backends: %s' % BACKEND in result.stdout
     assert 'activations: softmax' in result.stdout
 
 
 def test_plugins_json():
     report = json.loads(run_cli('plugins', '--json').stdout)
-    tf = [p for p in report if p['distribution'] == 'kcore-tf'][0]
-    assert tf['registered'] == {'backends': ['tensorflow']} and tf['error'] is None
+    found = [p for p in report if p['distribution'] == DISTRIBUTION][0]
+    assert found['registered'] == {'backends': [BACKEND]} and found['error'] is None
 
 
 def test_a_broken_plugin_does_not_break_import_or_the_cli(fake_dists):
@@ -29,18 +30,20 @@ def test_a_broken_plugin_does_not_break_import_or_the_cli(fake_dists):
     assert 'kcore-broken' in result.stderr and 'broken on purpose' in result.stderr
 
 
-def test_backends_marks_the_active_one():
+def test_backends_marks_the_active_one(kcore_home, monkeypatch):
+    monkeypatch.delenv('KCORE_BACKEND')
+    kcore_home.mkdir()
+    (kcore_home / 'kcore.json').write_text(json.dumps({'backend': BACKEND}))
     result = run_cli('backends')
     assert result.returncode == 0
-    assert '* tensorflow (aliases: tf)' in result.stdout
-    assert 'active: tensorflow (chosen by the config file' in result.stdout
+    assert '* %s (aliases: ' % BACKEND in result.stdout
+    assert 'active: %s (chosen by the config file' % BACKEND in result.stdout
 
 
-def test_info_says_which_backend_and_why(monkeypatch):
-    monkeypatch.setenv('KCORE_BACKEND', 'tensorflow')
+def test_info_says_which_backend_and_why():
     result = run_cli('info')
     assert result.returncode == 0
-    assert 'backend: tensorflow (chosen by environment variable KCORE_BACKEND)' in result.stdout
+    assert 'backend: %s (chosen by environment variable KCORE_BACKEND)' % BACKEND in result.stdout
     assert 'config file: ' in result.stdout and 'image_dim_ordering: tf' in result.stdout
 
 

@@ -15,7 +15,8 @@ def test_first_use_creates_the_file_with_the_defaults(kcore_home):
     assert config.image_dim_ordering() == 'tf'
 
 
-def test_the_file_is_read(kcore_home):
+def test_the_file_is_read(kcore_home, monkeypatch):
+    monkeypatch.delenv('KCORE_BACKEND')
     kcore_home.mkdir()
     (kcore_home / 'kcore.json').write_text(json.dumps(
         {'backend': 'theano', 'floatx': 'float64', 'epsilon': 1e-5, 'image_dim_ordering': 'th'}))
@@ -57,6 +58,7 @@ def test_invalid_json_names_the_file(kcore_home):
 
 
 def test_environment_overrides_the_file(kcore_home, monkeypatch):
+    monkeypatch.delenv('KCORE_BACKEND')
     monkeypatch.setenv('KERAS_BACKEND', 'theano')
     assert config.backend_choice() == ('theano', 'environment variable KERAS_BACKEND')
     monkeypatch.setenv('KCORE_BACKEND', 'tensorflow')

@@ -107,6 +107,6 @@ def test_rebuilding_with_the_learning_phase_fixed():
         data = np.random.rand(5, 3)
         np.testing.assert_allclose(new_model.predict(data), previous_model.predict(data),
                                    rtol=1e-5)
-        assert new_model._predict_feeds is False   # the phase is a constant now
+        assert new_model.predict_function.feeds_phase is False   # the phase is a constant now
     finally:
         K.clear_session()

@@ -18,6 +18,8 @@ def value(init, shape, **kwargs):
     ('tf', (5, 5, 3, 8), (75, 200)),         # (rows, cols, stack, nb_filter)
     ('th', (8, 3, 2, 2, 2), (24, 64)),
     ('tf', (2, 2, 2, 3, 8), (24, 64)),
+    ('th', (3, 4, 6), (12, 18)),             # Convolution1D (length, input_dim, nb_filter)
+    ('tf', (3, 4, 6), (12, 18)),
     ('th', (16,), (4.0, 4.0)),               # other ranks: sqrt(size), as Keras 1.1.2
 ])
 def test_fans(dim_ordering, shape, fans):

@@ -96,9 +96,9 @@ def test_input_shape_must_be_fully_known():
     with pytest.raises(ValueError, match=r'locallyconnected1d_2 got input shape \(None, 2, 3\), '
                                          r'too small for filter_length \(3,\)'):
         LocallyConnected1D(2, 3)(keras_input((2, 3)))
-    with pytest.raises(ValueError, match='LocallyConnected2D: subsample must be'):
+    with pytest.raises(ValueError, match=r'LocallyConnected2D locallyconnected2d_\d+: subsample must be'):
         LocallyConnected2D(2, 2, 2, subsample=(1, 0))
-    with pytest.raises(ValueError, match="LocallyConnected1D: border_mode must be"):
+    with pytest.raises(ValueError, match="LocallyConnected1D .*: border_mode must be"):
         LocallyConnected1D(2, 2, border_mode='full')
 
 
@@ -180,3 +180,17 @@ def test_keras1_th_file_bias(tmp_path):
     rows, cols, filters = b_file.shape
     keras1 = no_bias + b_file.reshape(1, filters, rows, cols)
     np.testing.assert_allclose(model.predict(x), keras1, rtol=1e-5, atol=1e-5)
+
+
+def test_not_flipped_as_convolution_kernels():
+    """Keras 1.x computed locally-connected layers with dot products on both backends:
+    their weights are not convolution kernels to flip."""
+    from kcore.engine.training import Model
+    from kcore.utils.layer_utils import convert_all_kernels_in_model
+    inp = Input(shape=(4, 4, 2))
+    layer = LocallyConnected2D(2, 2, 2, dim_ordering='tf')
+    model = Model(input=inp, output=layer(inp))
+    before = layer.get_weights()
+    convert_all_kernels_in_model(model)
+    for a, b in zip(before, layer.get_weights()):
+        np.testing.assert_array_equal(a, b)

@@ -126,13 +126,14 @@ def test_no_weights():
 
 
 def test_bad_arguments_name_the_layer():
-    with pytest.raises(ValueError, match="MaxPooling2D: border_mode must be 'valid' or 'same'"):
+    with pytest.raises(ValueError, match="MaxPooling2D maxpooling2d_1: border_mode must be "
+                                         "'valid' or 'same'; got 'full'"):
         MaxPooling2D(border_mode='full')
-    with pytest.raises(ValueError, match=r'AveragePooling3D: pool_size must be .*3'):
+    with pytest.raises(ValueError, match=r'AveragePooling3D .*: pool_size must be .*3'):
         AveragePooling3D((2, 2))
-    with pytest.raises(ValueError, match='MaxPooling1D: stride must be an integer > 0'):
+    with pytest.raises(ValueError, match='MaxPooling1D .*: stride must be an integer > 0'):
         MaxPooling1D(2, stride=0)
-    with pytest.raises(ValueError, match='Unknown dim_ordering'):
+    with pytest.raises(ValueError, match='GlobalMaxPooling2D .*: dim_ordering must be'):
         GlobalMaxPooling2D(dim_ordering='xy')
 
 
@@ -152,3 +153,11 @@ def test_registered_with_aliases_and_flat_exports():
         assert plugins.get('layers', name) is getattr(kcore.layers, name)
     assert plugins.get('layers', 'MaxPool2D') is MaxPooling2D
     assert plugins.get('layers', 'AvgPool1D') is AveragePooling1D
+
+
+def test_reexported_from_convolutional():
+    """The doc lists Max/AveragePooling under keras.layers.convolutional too."""
+    from kcore.layers import convolutional
+    assert convolutional.MaxPooling2D is MaxPooling2D
+    assert convolutional.AveragePooling1D is AveragePooling1D
+    assert convolutional.MaxPooling3D is MaxPooling3D

@@ -5,6 +5,7 @@ import pytest
 
 from kcore import activations, plugins
 from kcore.plugins.manager import PluginWarning
+from session_backend import BACKEND, DISTRIBUTION
 
 LAYER_PLUGIN = '''
 from kcore.plugins import hookimpl
@@ -33,13 +34,13 @@ def register_losses(register):
     register('my_loss', lambda y_true, y_pred: 0)
 '''
 
-SECOND_TENSORFLOW = '''
+SECOND_BACKEND = '''
 from kcore.plugins import hookimpl
 
 @hookimpl
 def register_backends(register):
-    register('tensorflow', 'json:dumps')
-'''
+    register(%r, 'json:dumps')
+''' % BACKEND
 
 
 def test_builtin_plugin_registers_through_the_same_hooks():
@@ -77,14 +78,14 @@ def test_a_plugin_that_fails_to_register_keeps_its_other_registrations(fake_dist
 
 
 def test_two_plugins_registering_one_backend_name_give_one_error_naming_both(fake_dists):
-    fake_dists('kcore-other-tf', SECOND_TENSORFLOW)
+    fake_dists('kcore-other-backend', SECOND_BACKEND)
     with pytest.warns(PluginWarning) as record:
         registry = plugins.registry('backends')
     messages = [str(w.message) for w in record if 'more than one plugin' in str(w.message)]
     assert len(messages) == 1
-    assert 'kcore-other-tf' in messages[0] and 'kcore-tf' in messages[0]
+    assert 'kcore-other-backend' in messages[0] and DISTRIBUTION in messages[0]
     with pytest.raises(LookupError, match='more than one plugin'):
-        registry.get('tensorflow')
+        registry.get(BACKEND)
 
 
 def test_disable_autoload_loads_only_builtins(fake_dists, monkeypatch):

@@ -181,9 +181,6 @@ def test_an_unknown_layer_class_names_the_file_and_the_remedy(tmp_path):
         assert 'custom.h5' in ' '.join(info.value.__notes__)
 
 
-@pytest.mark.skipif(not hasattr(Model, 'compile'), reason='Model.compile comes with the training '
-                                                          'issue; the restore path is covered '
-                                                          'with stand-ins in test_saving_training')
 def test_a_compiled_model_comes_back_compiled_with_its_optimizer_state(tmp_path):
     path = str(tmp_path / 'trained.h5')
     Y = np.random.RandomState(2).rand(4, 3).astype('float32')

@@ -136,6 +136,8 @@ class CallbackList:
 
     def _check_speed(self, hook, times, elapsed):
         times.append(elapsed)
+        if max(times) <= 0.1:  # then so is the median: skip np.median, costly per batch
+            return
         median = float(np.median(times))
         if self._batch_time > 0 and median > 0.95 * self._batch_time and median > 0.1:
             warnings.warn('Method %s() is slow compared to the batch update (%.3fs against '

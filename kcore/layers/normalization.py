@@ -39,6 +39,9 @@ class BatchNormalization(Layer):
                              % (mode,))
         self.epsilon = _positive(self, 'epsilon', epsilon)
         self.momentum = _positive(self, 'momentum', momentum)
+        if self.momentum > 1:
+            raise ValueError('BatchNormalization: momentum (the weight of the old running '
+                             'statistics) must be in [0, 1]; got %r.' % (momentum,))
         self.mode, self.axis = mode, axis
         self.beta_init = initializations.get(beta_init)
         self.gamma_init = initializations.get(gamma_init)

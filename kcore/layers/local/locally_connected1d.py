@@ -1,10 +1,10 @@
 """LocallyConnected1D: a 1D convolution whose filters differ at each output step."""
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.core._common import positive_int
+from kcore.layers.convolutional import _args as conv_args
 from kcore.layers.core.dense import _WeightedLayer
 from kcore.layers.local._patches import pad_same_1d, patches_1d
-from kcore.layers.pooling._args import check_border_mode, int_tuple, output_lengths
+from kcore.layers.pooling._args import output_lengths
 
 
 def require_known(layer, input_shape, wanted):
@@ -36,10 +36,11 @@ class LocallyConnected1D(_WeightedLayer):
             kwargs['input_shape'] = (input_length, input_dim)
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
-        self.nb_filter = positive_int(self, 'nb_filter', nb_filter)
-        self.filter_length = positive_int(self, 'filter_length', filter_length)
-        self.border_mode = check_border_mode(self, border_mode)
-        self.subsample_length = int_tuple(self, 'subsample_length', subsample_length, 1)[0]
+        self.nb_filter = conv_args.positive_int(self, 'nb_filter', nb_filter)
+        self.filter_length = conv_args.positive_int(self, 'filter_length', filter_length)
+        self.border_mode = conv_args.border_mode(self, border_mode)
+        self.subsample_length = conv_args.positive_int(self, 'subsample_length',
+                                                       subsample_length)
         self.input_dim, self.input_length = input_dim, input_length
         self.input_spec = [InputSpec(ndim=3)]
 

@@ -3,11 +3,11 @@ import numpy as np
 
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.core._common import positive_int
+from kcore.layers.convolutional import _args as conv_args
 from kcore.layers.core.dense import _WeightedLayer
 from kcore.layers.local._patches import pad_same_2d, patches_2d
 from kcore.layers.local.locally_connected1d import require_known
-from kcore.layers.pooling._args import check_border_mode, int_tuple, output_lengths
+from kcore.layers.pooling._args import output_lengths
 
 
 class LocallyConnected2D(_WeightedLayer):
@@ -29,12 +29,12 @@ class LocallyConnected2D(_WeightedLayer):
                  W_constraint=None, b_constraint=None, bias=True, **kwargs):
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
-        self.nb_filter = positive_int(self, 'nb_filter', nb_filter)
-        self.nb_row = positive_int(self, 'nb_row', nb_row)
-        self.nb_col = positive_int(self, 'nb_col', nb_col)
-        self.border_mode = check_border_mode(self, border_mode)
-        self.subsample = int_tuple(self, 'subsample', subsample, 2)
-        self.dim_ordering = K.normalize_dim_ordering(dim_ordering)
+        self.nb_filter = conv_args.positive_int(self, 'nb_filter', nb_filter)
+        self.nb_row = conv_args.positive_int(self, 'nb_row', nb_row)
+        self.nb_col = conv_args.positive_int(self, 'nb_col', nb_col)
+        self.border_mode = conv_args.border_mode(self, border_mode)
+        self.subsample = conv_args.positive_ints(self, 'subsample', subsample, 2)
+        self.dim_ordering = conv_args.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=4)]
 
     def _split(self, shape):

@@ -2,6 +2,7 @@
 feature, giving (samples, features)."""
 from kcore import backend as K
 from kcore.engine.topology import InputSpec, Layer
+from kcore.layers.convolutional import _args as conv_args
 
 
 class _GlobalPooling1D(Layer):
@@ -21,7 +22,7 @@ class _GlobalPooling2D(Layer):
 
     def __init__(self, dim_ordering='default', **kwargs):
         super().__init__(**kwargs)
-        self.dim_ordering = K.normalize_dim_ordering(dim_ordering)
+        self.dim_ordering = conv_args.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=4)]
 
     def _axes(self):

@@ -8,7 +8,8 @@ and an average counts only the pixels inside the input.
 """
 from kcore import backend as K
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.pooling._args import check_border_mode, int_tuple, output_lengths
+from kcore.layers.convolutional import _args as conv_args
+from kcore.layers.pooling._args import output_lengths
 
 
 class _Pooling1D(Layer):
@@ -18,10 +19,10 @@ class _Pooling1D(Layer):
 
     def __init__(self, pool_length=2, stride=None, border_mode='valid', **kwargs):
         super().__init__(**kwargs)
-        self.pool_length = int_tuple(self, 'pool_length', pool_length, 1)[0]
-        self.stride = self.pool_length if stride is None else int_tuple(self, 'stride',
-                                                                        stride, 1)[0]
-        self.border_mode = check_border_mode(self, border_mode)
+        self.pool_length = conv_args.positive_int(self, 'pool_length', pool_length)
+        self.stride = self.pool_length if stride is None else \
+            conv_args.positive_int(self, 'stride', stride)
+        self.border_mode = conv_args.border_mode(self, border_mode)
         self.input_spec = [InputSpec(ndim=3)]
 
     def get_output_shape_for(self, input_shape):
@@ -56,11 +57,11 @@ class _PoolingND(Layer):
                  **kwargs):
         super().__init__(**kwargs)
         pool_size = (2,) * self.rank if pool_size is None else pool_size
-        self.pool_size = int_tuple(self, 'pool_size', pool_size, self.rank)
-        self.strides = self.pool_size if strides is None else int_tuple(self, 'strides', strides,
-                                                                        self.rank)
-        self.border_mode = check_border_mode(self, border_mode)
-        self.dim_ordering = K.normalize_dim_ordering(dim_ordering)
+        self.pool_size = conv_args.positive_ints(self, 'pool_size', pool_size, self.rank)
+        self.strides = self.pool_size if strides is None else \
+            conv_args.positive_ints(self, 'strides', strides, self.rank)
+        self.border_mode = conv_args.border_mode(self, border_mode)
+        self.dim_ordering = conv_args.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=self.rank + 2)]
 
     def _spatial(self, shape):

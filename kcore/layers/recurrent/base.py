@@ -1,7 +1,7 @@
 """Recurrent: the base of the recurrent layers (``keras.layers.recurrent.Recurrent``).
 
 A subclass defines ``build`` (weights, via :meth:`Recurrent.build` for the shared part),
-``step(x_t, states) -> (output_t, new_states)``, ``state_shapes(batch_size)`` and
+``step(x_t, states) -> (output_t, new_states)``, ``state_shapes(input_shape)`` and
 optionally ``get_constants`` / ``preprocess_input``; the base runs ``K.rnn`` over the
 time axis with masks, go_backwards, unroll and stateful states.
 """
@@ -24,6 +24,10 @@ class Recurrent(Layer):
     ``stateful=True`` keeps the final states of each batch as the initial states of the
     next: the states are variables, updated through ``layer.updates`` by the model's
     functions; they need a fixed batch size (``batch_input_shape``).
+
+    Decisions: ``unroll=True`` unrolls on every backend (the doc calls it a no-op on
+    TensorFlow; §18.9 item 67) and needs a known number of timesteps. ``consume_less``
+    takes 'cpu', 'mem' and also 'gpu' (§20 item 8), which upstream's benchmarks used.
     """
 
     state_count = 1
@@ -164,6 +168,7 @@ class Recurrent(Layer):
                   'unroll': self.unroll,
                   'consume_less': self.consume_less}
         shape = getattr(self, 'batch_input_shape', None)
-        config['input_dim'] = shape[-1] if shape else None
-        config['input_length'] = shape[1] if shape and len(shape) > 2 else None
+        known = shape is not None and len(shape) == 3
+        config['input_dim'] = shape[2] if known else None
+        config['input_length'] = shape[1] if known else None
         return dict(super().get_config(), **config)

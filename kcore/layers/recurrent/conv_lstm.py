@@ -1,16 +1,13 @@
 """Convolutional recurrent layers (Keras 1.1.2's ``keras.layers.convolutional_recurrent``):
 ConvRecurrent2D and ConvLSTM2D (Shi et al. 2015)."""
-import functools
-import inspect
-
 from kcore import backend as K
 from kcore import initializations, regularizers
+from kcore.layers.convolutional import _args
+from kcore.layers.convolutional._base import init_with_ordering
 from kcore.layers.core._common import activation_config, config_of, get_activation, positive_int
 from kcore.layers.recurrent.base import Recurrent
 from kcore.layers.recurrent.dense_base import dropout_masks, dropout_rate, masked, per_gate
 from kcore.utils.conv_utils import convert_loaded_kernel
-
-BORDER_MODES = ('valid', 'same')
 
 
 class ConvRecurrent2D(Recurrent):
@@ -37,12 +34,9 @@ class ConvRecurrent2D(Recurrent):
         self.nb_filter = positive_int(self, 'nb_filter', nb_filter)
         self.nb_row = positive_int(self, 'nb_row', nb_row)
         self.nb_col = positive_int(self, 'nb_col', nb_col)
-        self.dim_ordering = _ordering(self, dim_ordering)
-        if border_mode not in BORDER_MODES:
-            raise ValueError('%s: border_mode must be one of %s; got %r.'
-                             % (type(self).__name__, BORDER_MODES, border_mode))
-        self.border_mode = border_mode
-        self.subsample = tuple(positive_int(self, 'subsample', s) for s in _pair(self, subsample))
+        self.dim_ordering = _args.ordering(self, dim_ordering)
+        self.border_mode = _args.border_mode(self, border_mode)
+        self.subsample = _args.positive_ints(self, 'subsample', subsample, 2)
         super().__init__(weights=weights, return_sequences=return_sequences,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)
 
@@ -58,8 +52,8 @@ class ConvRecurrent2D(Recurrent):
     def step_output_shape(self, input_shape):
         """The shape of one step's output (and of each state), batch axis first."""
         rows, cols = input_shape[3:5] if self.dim_ordering == 'th' else input_shape[2:4]
-        rows = conv_output_length(rows, self.nb_row, self.border_mode, self.subsample[0])
-        cols = conv_output_length(cols, self.nb_col, self.border_mode, self.subsample[1])
+        rows = _args.conv_output_length(rows, self.nb_row, self.border_mode, self.subsample[0])
+        cols = _args.conv_output_length(cols, self.nb_col, self.border_mode, self.subsample[1])
         if self.dim_ordering == 'th':
             return (input_shape[0], self.nb_filter, rows, cols)
         return (input_shape[0], rows, cols, self.nb_filter)
@@ -147,8 +141,8 @@ class ConvLSTM2D(ConvRecurrent2D):
         if stack is None:
             raise ValueError('Layer %s needs the number of input channels; got input shape %s.'
                              % (self.name, input_shape))
-        init = with_ordering(self.init, self.dim_ordering)
-        inner_init = with_ordering(self.inner_init, self.dim_ordering)
+        init = init_with_ordering(self.init, self.dim_ordering)
+        inner_init = init_with_ordering(self.inner_init, self.dim_ordering)
         for gate in self.weight_order:
             bias_init = self.forget_bias_init if gate == 'f' else 'zero'
             for kind, shape, initializer in (('W', self.kernel_shape(stack), init),
@@ -205,40 +199,3 @@ class ConvLSTM2D(ConvRecurrent2D):
                   'dropout_W': self.dropout_W,
                   'dropout_U': self.dropout_U}
         return dict(super().get_config(), **config)
-
-
-def conv_output_length(length, filter_size, border_mode, stride):
-    """The length of a convolution's output along one axis (None stays None)."""
-    if length is None:
-        return None
-    if border_mode == 'valid':
-        length = length - filter_size + 1
-    return (length + stride - 1) // stride
-
-
-def with_ordering(init, dim_ordering):
-    """``init`` computing its fans for kernels in ``dim_ordering`` (when it takes one)."""
-    try:
-        params = inspect.signature(init).parameters
-    except (TypeError, ValueError):
-        return init
-    if 'dim_ordering' in params:
-        return functools.partial(init, dim_ordering=dim_ordering)
-    return init
-
-
-def _ordering(layer, dim_ordering):
-    if dim_ordering == 'default':
-        return K.image_dim_ordering()
-    if dim_ordering not in ('th', 'tf'):
-        raise ValueError("%s: dim_ordering must be 'th', 'tf' or 'default'; got %r."
-                         % (type(layer).__name__, dim_ordering))
-    return dim_ordering
-
-
-def _pair(layer, value):
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2:
-        raise ValueError('%s: subsample must be an int or a pair of ints (rows, cols); got %r.'
-                         % (type(layer).__name__, value))
-    return pair

@@ -97,7 +97,9 @@ class DenseRecurrent(Recurrent):
         if count == 1:
             return [z]
         n = self.output_dim
-        return [z[..., g * n:(g + 1) * n] for g in range(count)]
+        if K.ndim(z) == 1:
+            return [z[g * n:(g + 1) * n] for g in range(count)]
+        return [z[:, g * n:(g + 1) * n] for g in range(count)]
 
     def set_weights(self, weights):
         """Assign weights in either layout: per gate (``weight_order``, W, U, b each) or

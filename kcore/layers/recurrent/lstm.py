@@ -1,4 +1,5 @@
 """LSTM: long short-term memory (Hochreiter & Schmidhuber 1997; Gers et al. 2000)."""
+from kcore import backend as K
 from kcore import initializations
 from kcore.layers.core._common import activation_config, get_activation
 from kcore.layers.recurrent.dense_base import DenseRecurrent
@@ -36,14 +37,26 @@ class LSTM(DenseRecurrent):
     def bias_init(self, gate):
         return self.forget_bias_init if gate == 'f' else 'zero'
 
+    def preprocess_input(self, x):
+        # In 'cpu' mode without recurrent dropout, the step makes one product h.U with the
+        # gates' U side by side, joined here once rather than at every step.
+        self._joined_U = (self.fused_weight('U') if self.consume_less == 'cpu'
+                          and not self._mask_count('U') else None)
+        return super().preprocess_input(x)
+
     def step(self, x, states):
         (h_tm1, c_tm1), masks_U, masks_W = self.split_states(states)
-        x_i, x_f, x_c, x_o = self.input_parts(x, masks_W)
-        u_i, u_f, u_c, u_o = self.recurrent_parts(h_tm1, masks_U)
-        i = self.inner_activation(x_i + u_i)
-        f = self.inner_activation(x_f + u_f)
-        c = f * c_tm1 + i * self.activation(x_c + u_c)
-        o = self.inner_activation(x_o + u_o)
+        joined_U = getattr(self, '_joined_U', None)
+        if joined_U is not None:  # x holds x.W + b of all gates: one sum, then the gates
+            z_i, z_f, z_c, z_o = self.split(x + K.dot(h_tm1, joined_U), 4)
+        else:
+            x_i, x_f, x_c, x_o = self.input_parts(x, masks_W)
+            u_i, u_f, u_c, u_o = self.recurrent_parts(h_tm1, masks_U)
+            z_i, z_f, z_c, z_o = x_i + u_i, x_f + u_f, x_c + u_c, x_o + u_o
+        i = self.inner_activation(z_i)
+        f = self.inner_activation(z_f)
+        c = f * c_tm1 + i * self.activation(z_c)
+        o = self.inner_activation(z_o)
         h = o * self.activation(c)
         return h, [h, c]
 

@@ -116,8 +116,9 @@ class NNOps:
         return tf.nn.sigmoid(x)
 
     def hard_sigmoid(self, x):
-        x = x * _dtype_like(0.2, x) + _dtype_like(0.5, x)
-        return tf.clip_by_value(x, _dtype_like(0.0, x), _dtype_like(1.0, x))
+        # clip(0.2 x + 0.5, 0, 1) as relu6(1.2 x + 3) / 6: one fused op whose gradient is a
+        # single op too (clip_by_value's takes three), which counts inside recurrent loops.
+        return tf.nn.relu6(x * _dtype_like(1.2, x) + _dtype_like(3.0, x)) * _dtype_like(1 / 6., x)
 
     def tanh(self, x):
         return tf.nn.tanh(x)

@@ -174,6 +174,52 @@ def _sparse_feed(value, dtype):
             np.asarray(shape, dtype=np.int64))
 
 
+# Elementwise ops that an optimizer's update of a variable is made of.
+_ELEMENTWISE = frozenset([
+    'Add', 'AddV2', 'Sub', 'Mul', 'RealDiv', 'Div', 'Sqrt', 'Rsqrt', 'Square', 'Maximum',
+    'Minimum', 'Pow', 'Neg', 'Abs', 'Sign', 'Cast', 'Identity', 'Reciprocal', 'Exp', 'Log',
+    'Const', 'Fill', 'ZerosLike', 'OnesLike', 'Select', 'SelectV2', 'Less', 'Greater',
+    'GreaterEqual', 'LessEqual'])
+_ASSIGN_OPS = frozenset(['AssignVariableOp', 'Assign', 'AssignAddVariableOp', 'AssignAdd',
+                         'AssignSubVariableOp', 'AssignSub'])
+
+
+def _jit_updates():
+    """KCORE_TF_JIT_UPDATES=1 compiles the optimizer's updates of each training step with XLA
+    (off by default)."""
+    return os.environ.get('KCORE_TF_JIT_UPDATES', '0') not in ('', '0')
+
+
+def _mark_for_xla(updates):
+    """Mark the elementwise ops that compute the new values of ``updates`` for XLA, so that
+    each update runs as a few fused loops instead of one pass over the variable per op. The
+    walk stops at the gradients (ops under 'gradients/'), variable reads and any other op,
+    so the forward and backward passes are left as they are."""
+    from tensorflow.core.framework import attr_value_pb2
+    compile_attr = attr_value_pb2.AttrValue(b=True)
+    scope_attr = attr_value_pb2.AttrValue(s=b'kcore_updates')
+    stack, seen = [], set()
+    for update in updates:
+        if isinstance(update, (list, tuple)) and len(update) == 2:
+            value = update[1]
+        else:
+            op = getattr(update, 'op', update)
+            if getattr(op, 'type', None) not in _ASSIGN_OPS or len(op.inputs) < 2:
+                continue
+            value = op.inputs[1]
+        if isinstance(value, tf.Tensor):
+            stack.append(value.op)
+    while stack:
+        op = stack.pop()
+        if op.name in seen or op.type not in _ELEMENTWISE or op.name.startswith('gradients'):
+            continue
+        seen.add(op.name)
+        if op.type != 'Const':
+            op._set_attr('_XlaCompile', compile_attr)
+            op._set_attr('_XlaScope', scope_attr)
+        stack.extend(t.op for t in op.inputs)
+
+
 class Function:
     """A compiled step: call it with a list of arrays, one per input, to get the outputs.
 
@@ -236,8 +282,15 @@ class Function:
 
     @staticmethod
     def _group_updates(updates, fetches):
+        if not updates:
+            return None
+        if _jit_updates():
+            _mark_for_xla(updates)
         ops = []
-        with tf.control_dependencies(fetches):
+        # Updates run after the outputs are computed. Depending on identities of the outputs
+        # (not the outputs' own ops) leaves ops an earlier session.run used untouched.
+        after = [tf.identity(t) if isinstance(t, tf.Tensor) else t for t in fetches]
+        with tf.control_dependencies(after):
             for update in updates:
                 if isinstance(update, (list, tuple)):
                     if len(update) != 2:

@@ -1,0 +1,10 @@
+"""The Theano-family backend class: the protocol's functions from the modules beside it."""
+from kcore.backend.protocol import Backend
+
+from kcore_theano import control, nn, ops, session
+
+
+class TheanoBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps, Backend):
+    """kcore's backend protocol on PyTensor (symbolic graphs compiled by its C backend)."""
+
+    name = 'theano'

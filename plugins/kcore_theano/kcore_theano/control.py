@@ -1,0 +1,447 @@
+"""Control flow of the Theano-family backend on PyTensor: rnn (on ``scan``, or a graph
+unrolled in Python), switch (a lazy ``ifelse``), the learning phase, CTC (the forward
+algorithm in log space on ``scan``; beam search as a numpy op) and the higher-order
+functions."""
+import heapq
+
+import numpy as np
+import pytensor
+import pytensor.tensor as pt
+from pytensor.gradient import disconnected_grad
+from pytensor.graph.basic import Apply, Variable
+from pytensor.graph.op import Op
+from pytensor.ifelse import ifelse
+from pytensor.scalar import upcast
+
+
+def _is_static(value):
+    return not isinstance(value, Variable)
+
+
+def _tensor(x):
+    return x if isinstance(x, pt.TensorVariable) else pt.as_tensor_variable(x)
+
+
+def _scan(fn, **kwargs):
+    """pytensor.scan's outputs as a list. The updates of shared variables created in the
+    loop (the random streams of a step function) become their default updates, which
+    ``function`` applies: each call draws new numbers."""
+    outputs, updates = pytensor.scan(fn, return_list=True, **kwargs)
+    for variable, new_value in updates.items():
+        if getattr(variable, 'default_update', None) is None:
+            variable.default_update = new_value
+    return outputs
+
+
+def _match(new, old):
+    """``new`` in the dtype of ``old`` (scan needs each loop value to keep its dtype; it
+    accepts static shapes that differ but agree)."""
+    new = _tensor(new)
+    if new.ndim != old.ndim:
+        raise ValueError('a loop value changed from %d to %d axes; it must keep its shape.'
+                         % (old.ndim, new.ndim))
+    for a, b in zip(new.type.shape, old.type.shape):
+        if a is not None and b is not None and a != b:
+            raise ValueError('a loop value changed its shape from %s to %s; it must keep its '
+                             'shape.' % (old.type.shape, new.type.shape))
+    return new if new.dtype == old.dtype else pt.cast(new, old.dtype)
+
+
+def _where(keep, new, old):
+    """``new`` where the per-sample bool ``keep`` (samples,) holds, else ``old``."""
+    pattern = [0] + ['x'] * (new.ndim - 1)
+    return pt.switch(keep.dimshuffle(pattern), new, old)
+
+
+def _time_major_mask(mask, inputs):
+    mask = _tensor(mask)
+    if mask.ndim == 3 and mask.type.shape[2] in (None, 1):
+        mask = mask[:, :, 0]
+    elif mask.ndim != 2:
+        raise ValueError('rnn: mask must have shape (samples, time) or (samples, time, 1) '
+                         'matching inputs %s; got %d axes.' % (inputs.type.shape, mask.ndim))
+    keep = mask if mask.dtype == 'bool' else pt.neq(mask, 0)
+    return keep.dimshuffle(1, 0)
+
+
+def _step(step_function, x_t, states, constants, keep, prev_output, phase_flag):
+    """One rnn step; on masked samples the previous output and states carry over.
+    ``phase_flag`` (a list) gets True appended when the output uses the learning phase."""
+    output, new_states = step_function(x_t, list(states) + list(constants))
+    output = _tensor(output)
+    if getattr(output, '_uses_learning_phase', False):
+        phase_flag.append(True)
+    new_states = list(new_states)
+    if len(new_states) != len(states):
+        raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
+                         'initial_states.' % (len(new_states), len(states)))
+    new_states = [_match(new, old) for new, old in zip(new_states, states)]
+    if keep is not None:
+        if prev_output is None:
+            prev_output = pt.zeros_like(output)
+        output = _where(keep, output, _match(prev_output, output))
+        new_states = [_where(keep, new, old) for new, old in zip(new_states, states)]
+        new_states = [_match(new, old) for new, old in zip(new_states, states)]
+    return output, new_states
+
+
+# --------------------------------------------------------------------- CTC
+def _neg_big(dtype):
+    """A finite stand-in for log(0): -inf would make the gradients NaN."""
+    return pt.constant(np.asarray(-1e30 if dtype != 'float16' else -6e4, dtype=dtype))
+
+
+def _logsumexp(terms):
+    m = terms[0]
+    for t in terms[1:]:
+        m = pt.maximum(m, t)
+    m = disconnected_grad(m)
+    total = pt.exp(terms[0] - m)
+    for t in terms[1:]:
+        total = total + pt.exp(t - m)
+    return m + pt.log(total)
+
+
+def _ctc_log_likelihood(log_probs, labels, label_lengths, input_lengths):
+    """log P(labels | log_probs) per sample by the CTC forward algorithm in log space.
+
+    log_probs: (samples, time, classes), the blank is the last class; labels (samples,
+    max_label_length) ints, valid up to label_lengths; input_lengths: the steps to use.
+    """
+    dtype = log_probs.dtype
+    neg = _neg_big(dtype)
+    nb_samples, steps, classes = log_probs.shape[0], log_probs.shape[1], log_probs.shape[2]
+    blank = classes - 1
+    max_len = labels.shape[1]
+    labels = pt.cast(labels, 'int64')
+    label_lengths = pt.cast(label_lengths, 'int64')
+    input_lengths = pt.cast(input_lengths, 'int64')
+    in_label = pt.lt(pt.arange(max_len)[None, :], label_lengths[:, None])
+    labels = pt.switch(in_label, labels, 0)  # padding may be anything: make it a valid class
+    width = 2 * max_len + 1
+    # The extended labels: blank, l1, blank, l2, ..., blank.
+    ext = pt.set_subtensor(pt.alloc(pt.cast(blank, 'int64'), nb_samples, width)[:, 1::2], labels)
+    positions = pt.arange(width)
+    # s may come from s - 2: a label unlike the one two before (which skips a blank).
+    ext_before = pt.concatenate([pt.alloc(pt.cast(blank, 'int64'), nb_samples, 2),
+                                 ext[:, :-2]], axis=1)[:, :width]
+    skip = (pt.ge(positions, 2)[None, :] & pt.neq(ext, blank) & pt.neq(ext, ext_before))
+    # Emission log-probabilities of the extended labels: (samples, time, width).
+    emit = pt.take_along_axis(log_probs, ext[:, None, :], axis=2)
+    emit = emit.dimshuffle(1, 0, 2)  # time-major
+    alpha0 = pt.switch(pt.lt(positions, 2)[None, :], emit[0], neg)
+    active = pt.lt(pt.arange(steps)[:, None], input_lengths[None, :])  # (time, samples)
+
+    def forward(e_t, active_t, alpha):
+        pad = pt.alloc(neg, nb_samples, 1)
+        from1 = pt.concatenate([pad, alpha[:, :-1]], axis=1)
+        from2 = pt.concatenate([pad, pad, alpha[:, :-2]], axis=1)[:, :width]
+        from2 = pt.switch(skip, from2, neg)
+        new = _logsumexp([alpha, from1, from2]) + e_t
+        return pt.switch(active_t[:, None], new, alpha)
+
+    alphas = _scan(forward, sequences=[emit[1:], active[1:]], outputs_info=[alpha0])[0]
+    # With one step scan gives no rows; the last alpha is then alpha0.
+    alpha = pt.concatenate([alpha0[None], alphas], axis=0)[-1]
+    end = 2 * label_lengths[:, None]
+    final = pt.eq(positions[None, :], end) | pt.eq(positions[None, :], end - 1)
+    picked = pt.switch(final, alpha, neg)
+    m = disconnected_grad(pt.max(picked, axis=1, keepdims=True))
+    return (m + pt.log(pt.sum(pt.exp(picked - m), axis=1, keepdims=True)))[:, 0]
+
+
+class _CTCBeamSearch(Op):
+    """CTC prefix beam search in numpy: (log_probs (samples, time, classes), lengths) ->
+    (decoded (samples, longest) int64 padded with -1, log probability (samples, 1)).
+    The blank is the last class. No gradient."""
+
+    __props__ = ('beam_width',)
+
+    def __init__(self, beam_width):
+        self.beam_width = int(beam_width)
+
+    def make_node(self, log_probs, lengths):
+        log_probs = pt.as_tensor_variable(log_probs)
+        lengths = pt.as_tensor_variable(lengths)
+        decoded = pt.matrix(dtype='int64')
+        log_prob = pt.tensor(dtype=log_probs.dtype, shape=(None, 1))
+        return Apply(self, [log_probs, lengths], [decoded, log_prob])
+
+    def perform(self, node, inputs, outputs):
+        log_probs, lengths = inputs
+        results = [_beam_search(log_probs[i, :int(lengths[i])].astype(np.float64),
+                                self.beam_width) for i in range(log_probs.shape[0])]
+        width = max([len(seq) for seq, _ in results] + [0])
+        decoded = np.full((len(results), width), -1, dtype=np.int64)
+        for i, (seq, _) in enumerate(results):
+            decoded[i, :len(seq)] = seq
+        outputs[0][0] = decoded
+        outputs[1][0] = np.array([[lp] for _, lp in results],
+                                 dtype=node.outputs[1].dtype).reshape(len(results), 1)
+
+    def grad(self, inputs, output_grads):
+        raise NotImplementedError('ctc_decode has no gradient.')
+
+
+def _beam_search(log_probs, beam_width):
+    """The most probable label sequence (and its log probability) found by a prefix beam
+    search keeping ``beam_width`` prefixes; each prefix holds the log probability of its
+    paths ending in a blank and in a label."""
+    steps, classes = log_probs.shape
+    blank = classes - 1
+    beams = {(): (0.0, -np.inf)}
+    labels = np.arange(blank)
+    for t in range(steps):
+        lp = log_probs[t]
+        if blank > beam_width:  # only the most probable labels of the step can extend a beam
+            candidates = labels[np.argpartition(-lp[:blank], beam_width)[:beam_width]]
+        else:
+            candidates = labels
+        new = {}
+
+        def add(prefix, blank_lp, label_lp):
+            old_b, old_l = new.get(prefix, (-np.inf, -np.inf))
+            new[prefix] = (np.logaddexp(old_b, blank_lp), np.logaddexp(old_l, label_lp))
+
+        for prefix, (p_b, p_l) in beams.items():
+            total = np.logaddexp(p_b, p_l)
+            add(prefix, total + lp[blank], -np.inf)
+            last = prefix[-1] if prefix else None
+            for c in candidates:
+                c = int(c)
+                if c == last:  # a repeat needs a blank between; else it merges
+                    add(prefix + (c,), -np.inf, p_b + lp[c])
+                    add(prefix, -np.inf, p_l + lp[c])
+                else:
+                    add(prefix + (c,), -np.inf, total + lp[c])
+        beams = dict(heapq.nlargest(beam_width, new.items(),
+                                    key=lambda item: np.logaddexp(*item[1])))
+    prefix, (p_b, p_l) = max(beams.items(), key=lambda item: np.logaddexp(*item[1]))
+    return list(prefix), float(np.logaddexp(p_b, p_l))
+
+
+def _dictionary(y_pred, dict_seq_lens, dict_values):
+    """The dictionary entries as int arrays, cut to ``dict_seq_lens`` when given."""
+    entries = [np.asarray(v, dtype=np.int64).reshape(-1) for v in dict_values]
+    if not entries:
+        raise ValueError('ctc_decode: dict_values is empty; expected a list of label sequences.')
+    if dict_seq_lens is not None:
+        dict_seq_lens = list(np.asarray(dict_seq_lens).reshape(-1))
+        if len(dict_seq_lens) != len(entries):
+            raise ValueError('ctc_decode: dict_seq_lens has %d lengths for %d dict_values; '
+                             'expected one length per entry.' % (len(dict_seq_lens), len(entries)))
+        entries = [e[:int(n)] for e, n in zip(entries, dict_seq_lens)]
+    classes = y_pred.type.shape[-1]
+    nb_labels = None if classes is None else int(classes) - 1
+    for e in entries:
+        if e.size and (e.min() < 0 or (nb_labels is not None and e.max() >= nb_labels)):
+            raise ValueError('ctc_decode: dictionary entry %s has labels outside [0, %s); the '
+                             'last class of y_pred is the blank.'
+                             % (e.tolist(), nb_labels if nb_labels is not None else 'classes - 1'))
+    return entries
+
+
+def _lengths(lengths):
+    return pt.cast(_tensor(lengths).flatten(), 'int64')
+
+
+def _branch(expression):
+    return expression() if callable(expression) else expression
+
+
+class ControlOps:
+    """rnn, switch, learning-phase selection, CTC and folds."""
+
+    # -------------------------------------------------------------------- rnn
+    def rnn(self, step_function, inputs, initial_states, go_backwards=False, mask=None,
+            constants=None, unroll=False, input_length=None):
+        inputs = _tensor(inputs)
+        ndim = inputs.ndim
+        if ndim < 3:
+            raise ValueError('rnn: inputs must have at least 3 axes (samples, time, ...); got '
+                             'shape %s.' % (inputs.type.shape,))
+        constants = [_tensor(c) for c in (constants or [])]
+        states = [_tensor(s) for s in initial_states]
+        x = inputs.dimshuffle((1, 0) + tuple(range(2, ndim)))
+        mask = None if mask is None else _time_major_mask(mask, inputs)
+        if go_backwards:
+            x = x[::-1]
+            mask = None if mask is None else mask[::-1]
+        phase_flag = []
+
+        def step(x_t, states, keep, prev_output):
+            return _step(step_function, x_t, states, constants, keep, prev_output, phase_flag)
+
+        if unroll:
+            last, outputs, states = self._rnn_unrolled(step, x, states, mask, input_length)
+        else:
+            last, outputs, states = self._rnn_scan(step, step_function, x, states, constants,
+                                                   mask)
+        outputs = outputs.dimshuffle((1, 0) + tuple(range(2, outputs.ndim)))
+        if phase_flag:
+            last._uses_learning_phase = outputs._uses_learning_phase = True
+        return last, outputs, states
+
+    def _rnn_unrolled(self, step, x, states, mask, input_length):
+        steps = x.type.shape[0] if x.type.shape[0] is not None else input_length
+        if steps is None:
+            raise ValueError('rnn: unroll=True needs a known number of time steps: give '
+                             'inputs a static time axis or pass input_length.')
+        outputs, output = [], None
+        for t in range(int(steps)):
+            keep = None if mask is None else mask[t]
+            output, states = step(x[t], states, keep, output)
+            outputs.append(output)
+        return output, pt.stack(outputs, axis=0), states
+
+    def _rnn_scan(self, step, step_function, x, states, constants, mask):
+        n_states = len(states)
+        if mask is None:
+            def body(x_t, *states):
+                output, new_states = step(x_t, states, None, None)
+                return [output] + new_states
+
+            results = _scan(body, sequences=[x], outputs_info=[None] + states)
+        else:
+            # The output carried over masked steps starts at zeros shaped like a step's
+            # output (only the shape of this extra step is used: PyTensor prunes the rest).
+            first, _ = step_function(x[0], list(states) + list(constants))
+            first = _tensor(first)
+            initial = pt.zeros_like(first)
+
+            def body(x_t, keep_t, prev_output, *states):
+                output, new_states = step(x_t, states, keep_t, prev_output)
+                return [_match(output, prev_output)] + new_states
+
+            results = _scan(body, sequences=[x, mask], outputs_info=[initial] + states)
+        outputs = results[0]
+        new_states = [r[-1] for r in results[1:1 + n_states]]
+        return outputs[-1], outputs, new_states
+
+    # ---------------------------------------------------------- switch, phase
+    def switch(self, condition, then_expression, else_expression):
+        if _is_static(condition):
+            return _branch(then_expression if condition else else_expression)
+        condition = _tensor(condition)
+        if condition.ndim != 0:
+            raise ValueError('switch: the condition must be a scalar; got %d axes (shape %s).'
+                             % (condition.ndim, condition.type.shape))
+        then_value, else_value = _branch(then_expression), _branch(else_expression)
+        if _is_static(then_value) and not _is_static(else_value):
+            then_value = pt.as_tensor_variable(np.asarray(then_value, dtype=else_value.dtype))
+        elif _is_static(else_value) and not _is_static(then_value):
+            else_value = pt.as_tensor_variable(np.asarray(else_value, dtype=then_value.dtype))
+        then_value, else_value = _tensor(then_value), _tensor(else_value)
+        dtype = upcast(then_value.dtype, else_value.dtype)
+        then_value, else_value = pt.cast(then_value, dtype), pt.cast(else_value, dtype)
+        if then_value.ndim != else_value.ndim:  # broadcast the one with fewer axes
+            return pt.switch(condition, then_value, else_value)
+        return ifelse(condition, then_value, else_value)  # lazy: one branch runs
+
+    def in_train_phase(self, x, alt):
+        phase = self.learning_phase()
+        if _is_static(phase):
+            return _branch(x if phase else alt)
+        result = self.switch(phase, x, alt)
+        result._uses_learning_phase = True
+        return result
+
+    def in_test_phase(self, x, alt):
+        return self.in_train_phase(alt, x)
+
+    # -------------------------------------------------------------------- CTC
+    def _ctc_log_probs(self, y_pred):
+        y_pred = _tensor(y_pred)
+        if y_pred.dtype == 'float16':
+            y_pred = pt.cast(y_pred, 'float32')
+        return pt.log(y_pred + pt.constant(np.asarray(self.epsilon(), dtype=y_pred.dtype)))
+
+    def ctc_batch_cost(self, y_true, y_pred, input_length, label_length):
+        y_pred = _tensor(y_pred)
+        log_like = _ctc_log_likelihood(self._ctc_log_probs(y_pred), _tensor(y_true),
+                                       _lengths(label_length), _lengths(input_length))
+        return pt.cast(-log_like, y_pred.dtype)[:, None]
+
+    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=None,
+                   dict_seq_lens=None, dict_values=None):
+        y_pred = _tensor(y_pred)
+        log_probs, lengths = self._ctc_log_probs(y_pred), _lengths(input_length)
+        if dict_values is not None:
+            return self._ctc_dict_decode(y_pred, log_probs, lengths, dict_seq_lens, dict_values)
+        if greedy:
+            return self._ctc_greedy(log_probs, lengths)
+        beam_width = 100 if beam_width is None else int(beam_width)
+        if beam_width < 1:
+            raise ValueError('ctc_decode: beam_width must be a positive int; got %r.'
+                             % (beam_width,))
+        decoded, log_prob = _CTCBeamSearch(beam_width)(log_probs, lengths)
+        return [decoded], log_prob
+
+    def _ctc_greedy(self, log_probs, lengths):
+        """Best path: the most probable class per step, repeats merged, blanks dropped;
+        the compaction scatters the kept labels to their ranks (others to a spare column)."""
+        nb_samples, steps = log_probs.shape[0], log_probs.shape[1]
+        blank = log_probs.shape[2] - 1
+        best = pt.argmax(log_probs, axis=2)
+        valid = pt.lt(pt.arange(steps)[None, :], lengths[:, None])
+        log_prob = pt.sum(pt.switch(valid, pt.max(log_probs, axis=2), 0), axis=1, keepdims=True)
+        previous = pt.concatenate([pt.alloc(np.int64(-1), nb_samples, 1), best[:, :-1]], axis=1)
+        keep = valid & pt.neq(best, blank) & pt.neq(best, previous)
+        rank = pt.cumsum(pt.cast(keep, 'int64'), axis=1) - 1
+        column = pt.switch(keep, rank, steps)
+        decoded = pt.alloc(np.int64(-1), nb_samples, steps + 1)
+        decoded = pt.set_subtensor(decoded[pt.arange(nb_samples)[:, None], column],
+                                   pt.cast(best, 'int64'))
+        width = pt.max(pt.sum(pt.cast(keep, 'int64'), axis=1))
+        return [decoded[:, :width]], log_prob
+
+    def _ctc_dict_decode(self, y_pred, log_probs, lengths, dict_seq_lens, dict_values):
+        entries = _dictionary(y_pred, dict_seq_lens, dict_values)
+        nb_entries, max_len = len(entries), max([len(e) for e in entries] + [1])
+        table = np.full((nb_entries, max_len), -1, dtype=np.int64)
+        for j, entry in enumerate(entries):
+            table[j, :len(entry)] = entry
+        entry_lens = np.array([len(e) for e in entries], dtype=np.int64)
+        # Frames an entry needs: one per label plus a blank between repeated labels.
+        needed = entry_lens + np.array([np.sum(np.diff(e) == 0) for e in entries], np.int64)
+        batch = log_probs.shape[0]
+        tiled = pt.repeat(log_probs, nb_entries, axis=0)  # (samples * entries, time, classes)
+        log_like = _ctc_log_likelihood(tiled, pt.tile(pt.constant(table), (batch, 1)),
+                                       pt.tile(pt.constant(entry_lens), (batch,)),
+                                       pt.repeat(lengths, nb_entries))
+        log_like = log_like.reshape((batch, nb_entries))
+        feasible = pt.ge(lengths[:, None], pt.constant(needed)[None, :])
+        log_like = pt.switch(feasible, log_like, -np.inf)
+        best = pt.argmax(log_like, axis=1)
+        width = pt.max(pt.constant(entry_lens)[best])
+        decoded = pt.constant(table)[best][:, :width]
+        log_prob = pt.cast(pt.max(log_like, axis=1, keepdims=True), y_pred.dtype)
+        return [decoded], log_prob
+
+    # ----------------------------------------------------------- higher-order
+    def map_fn(self, fn, elems, name=None):
+        if isinstance(elems, (list, tuple)):
+            sequences = [_tensor(e) for e in elems]
+            return _scan(lambda *items: fn(tuple(items)), sequences=sequences, name=name)[0]
+        return _scan(fn, sequences=[_tensor(elems)], name=name)[0]
+
+    def foldl(self, fn, elems, initializer=None, name=None):
+        return self._fold(fn, elems, initializer, name, backwards=False)
+
+    def foldr(self, fn, elems, initializer=None, name=None):
+        return self._fold(fn, elems, initializer, name, backwards=True)
+
+    def _fold(self, fn, elems, initializer, name, backwards):
+        elems = _tensor(elems)
+        if initializer is None:
+            initializer = elems[-1] if backwards else elems[0]
+            elems = elems[:-1] if backwards else elems[1:]
+        initializer = _tensor(initializer)
+
+        def body(x, acc):
+            return _match(fn(acc, x), acc)
+
+        results = _scan(body, sequences=[elems], outputs_info=[initializer],
+                        go_backwards=backwards, name=name)[0]
+        # No elements left (one element and no initializer): the initializer is the result.
+        return pt.concatenate([initializer[None], results], axis=0)[-1]

@@ -1,0 +1,5 @@
+from kcore.testing import BackendConformance
+
+
+class TestTheanoConformance(BackendConformance):
+    backend_name = 'theano'
