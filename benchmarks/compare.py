@@ -472,7 +472,16 @@ def main(argv=None):
     parser.add_argument('--kcore-before', metavar='DIR',
                         help='also run kcore-tf from this copy of the repository (e.g. a '
                              '`git worktree` of an older commit), as "kcore-tf@DIR"')
+    parser.add_argument('--summarize', metavar='JSON',
+                        help='only print the table of a file written by --json')
     args = parser.parse_args(argv)
+    if args.summarize:
+        with open(args.summarize) as f:
+            data = json.load(f)
+        names = list(dict.fromkeys(r['framework'] for r in data['results']))
+        loads = list(dict.fromkeys(r['workload'] for r in data['results']))
+        return print(report(summarize(data['results'], data['gemm_gflops']), names, loads,
+                            data['gemm_gflops'], data['extra']))
     if args.worker:
         return worker(args.worker, args.workload, args.seconds)
     if args.install_peers:
@@ -500,6 +509,10 @@ def main(argv=None):
                 python = pythons[FRAMEWORKS[framework][0]]
                 result = run_one(python, framework, workload, args.seconds, args.timeout)
                 results.append(result)
+                if args.json:  # after every process, so that a cut-short run keeps its data
+                    with open(args.json, 'w') as f:
+                        json.dump({'gemm_gflops': gemm, 'results': results, 'extra': extra},
+                                  f, indent=1)
                 if 'error' in result:
                     print('round %d %s %s failed: %s' % (round_, framework, workload,
                                                           result['error']), file=sys.stderr)
@@ -507,9 +520,6 @@ def main(argv=None):
                     print('round %d %-12s %-12s %9.0f samples/s (warm-up %.1f s, load %.2f)'
                           % (round_, framework, workload, statistics.median(result['rates']),
                              result['warmup_s'], result['load_before']), file=sys.stderr)
-    if args.json:
-        with open(args.json, 'w') as f:
-            json.dump({'gemm_gflops': gemm, 'results': results, 'extra': extra}, f, indent=1)
     print(report(summarize(results, gemm), frameworks, workloads, gemm, extra))
 
 

@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 import pytensor
 import pytensor.tensor as pt
+from pytensor.ifelse import ifelse
 from pytensor.graph.basic import Constant
 from pytensor.graph.traversal import graph_inputs
 from pytensor.tensor.exceptions import NotScalarConstantError
@@ -249,7 +250,12 @@ class NNOps:
         x = _tensor(x)
         if x.ndim == 0:
             raise ValueError('softmax: expected a tensor with at least 1 axis; got a scalar.')
-        return _softmax(x, axis=-1)
+        y = _softmax(x, axis=-1)
+        if all(s is not None and s > 0 for s in x.type.shape):
+            return y
+        # PyTensor's C softmax fails on empty arrays ("failed to create Softmax iterator"),
+        # e.g. predicting on 0 samples: then the (empty) input is returned as is, lazily.
+        return ifelse(pt.eq(x.size, 0), x, y)
 
     def softplus(self, x):
         return pt.softplus(_tensor(x))
