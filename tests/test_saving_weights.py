@@ -75,7 +75,7 @@ def test_shape_mismatch_names_file_layer_weight_and_shapes(tmp_path):
     saving.save_weights(_model(), path)
     target = FakeModel([FakeLayer('dense_1', [(3, 2), (2,)]), FakeLayer('dense_2', [(2, 5), (5,)])])
     before = values(target.layers[0])
-    with pytest.raises(ValueError, match=r"w\.h5.*layer 'dense_2': weight 'dense_2_W:0' of the "
+    with pytest.raises(ValueError, match=r"w\.h5.*layer 'dense_2': weight 'dense_2_W(:0)?' of the "
                                          r"file's layer 'dense_2' has shape \(2, 3\), but the "
                                          r"layer expects \(2, 5\)"):
         saving.load_weights(target, path)
@@ -88,7 +88,7 @@ def test_weight_count_mismatch_names_the_layers(tmp_path):
     saving.save_weights(_model(), path)
     target = FakeModel([FakeLayer('dense_1', [(3, 2)]), FakeLayer('dense_2', [(2, 3), (3,)])])
     with pytest.raises(ValueError, match=r"layer 'dense_1': the file's layer 'dense_1' has 2 "
-                                         r"weight\(s\) \(dense_1_W:0, dense_1_b:0\) but the "
+                                         r"weight\(s\) \(dense_1_W(:0)?, dense_1_b(:0)?\) but the "
                                          r"layer has 1"):
         saving.load_weights(target, path)
 
