@@ -8,6 +8,10 @@ from kcore import backend as K
 from kcore.layers import Dense, Dropout
 from kcore.models import Model, Sequential, model_from_config
 
+from session_backend import BACKEND
+
+# The doc's "Keras as a simplified interface to TensorFlow" chapter: TensorFlow only.
+pytestmark = pytest.mark.skipif(BACKEND != 'tensorflow', reason='TensorFlow interop')
 tf = pytest.importorskip('tensorflow')
 
 
