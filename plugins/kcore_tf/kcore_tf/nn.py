@@ -7,7 +7,9 @@ transposed to channels-last, computed, and transposed back.
 import numpy as np
 import tensorflow as tf
 
-_BORDER_MODES = ('valid', 'same')
+from kcore.backend import arguments
+from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
+
 _POOL_MODES = ('max', 'avg')
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
@@ -15,23 +17,7 @@ _TO_FIRST = {4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
 
 
 def _padding(fn, border_mode):
-    if border_mode not in _BORDER_MODES:
-        raise ValueError('%s: unknown border_mode %r; expected one of %s.'
-                         % (fn, border_mode, ', '.join(map(repr, _BORDER_MODES))))
-    return border_mode.upper()
-
-
-def _ints(fn, arg, value, n):
-    """``value`` (an int or a sequence of n ints) as a tuple of n positive ints."""
-    values = (value,) * n if np.ndim(value) == 0 else tuple(value)
-    if len(values) != n or not all(_is_int(v) and v > 0 for v in values):
-        raise ValueError('%s: %s must be a positive int or %d positive ints; got %r.'
-                         % (fn, arg, n, value))
-    return tuple(int(v) for v in values)
-
-
-def _is_int(v):
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+    return arguments.border_mode(fn, border_mode).upper()
 
 
 def _check_ndim(fn, x, *allowed):

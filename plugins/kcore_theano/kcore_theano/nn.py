@@ -24,7 +24,9 @@ from pytensor.tensor.sharedvar import SharedVariable
 from pytensor.tensor.special import log_softmax
 from pytensor.tensor.special import softmax as _softmax
 
-_BORDER_MODES = ('valid', 'same')
+from kcore.backend import arguments
+from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
+
 _POOL_MODES = ('max', 'avg')
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {3: (0, 2, 1), 4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
@@ -32,24 +34,7 @@ _TO_FIRST = {3: (0, 2, 1), 4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
 
 
 # ----------------------------------------------------------------- arguments
-def _border(fn, border_mode):
-    if border_mode not in _BORDER_MODES:
-        raise ValueError('%s: unknown border_mode %r; expected one of %s.'
-                         % (fn, border_mode, ', '.join(map(repr, _BORDER_MODES))))
-    return border_mode
-
-
-def _is_int(v):
-    return isinstance(v, (int, np.integer)) and not isinstance(v, bool)
-
-
-def _ints(fn, arg, value, n):
-    """``value`` (an int or a sequence of n ints) as a tuple of n positive ints."""
-    values = (value,) * n if np.ndim(value) == 0 else tuple(value)
-    if len(values) != n or not all(_is_int(v) and v > 0 for v in values):
-        raise ValueError('%s: %s must be a positive int or %d positive ints; got %r.'
-                         % (fn, arg, n, value))
-    return tuple(int(v) for v in values)
+_border = arguments.border_mode
 
 
 def _pads_arg(fn, value, n):
