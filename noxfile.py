@@ -1,7 +1,8 @@
 """Test sessions per backend, each in its own virtualenv with kcore and one backend plugin.
 
 ``tests-<backend>`` runs kcore's whole test suite plus the plugin's own tests (the backend
-conformance suite) on that backend; ``conformance-<backend>`` runs only the plugin's tests.
+conformance suite) on that backend; ``conformance-<backend>`` runs only the plugin's tests;
+``parity`` installs both plugins and checks that the backends predict alike.
 ``nox`` runs the default sessions below.
 """
 import os
@@ -15,16 +16,15 @@ BACKENDS = {
     'tensorflow': 'plugins/kcore_tf',
     'theano': 'plugins/kcore_theano',
 }
-nox.options.sessions = ['tests-%s' % name for name in BACKENDS]
+nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
+PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE}
 
 
 def _install_and_test(session, backend, plugin, paths):
     session.install('-e', '.', '-e', plugin, 'pytest')
-    session.run('pytest', *paths, *session.posargs,
-                env={'KCORE_BACKEND': backend,
-                     'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE})
+    session.run('pytest', *paths, *session.posargs, env=dict(PYTENSOR_ENV, KCORE_BACKEND=backend))
 
 
 def _sessions(backend, plugin):
@@ -47,6 +47,14 @@ for _backend, _plugin in BACKENDS.items():
 
 
 @nox.session
+def parity(session):
+    """Both plugins installed: the same models and saved files predict alike on each backend."""
+    session.install('-e', '.', *[arg for plugin in BACKENDS.values() for arg in ('-e', plugin)],
+                    'pytest')
+    session.run('pytest', 'tests/test_backend_parity.py', *session.posargs, env=PYTENSOR_ENV)
+
+
+@nox.session
 def demo(session):
     """Train an MLP on scikit-learn's digits, print the test accuracy, save the model."""
     session.install('-e', '.', '-e', 'plugins/kcore_tf', 'scikit-learn')
@@ -60,4 +68,4 @@ def bench(session):
     this session's virtualenv; options after ``--`` go to benchmarks/compare.py."""
     session.install('-e', '.', '-e', 'plugins/kcore_tf', '-e', 'plugins/kcore_theano')
     session.run('python', 'benchmarks/compare.py', '--install-peers', *session.posargs,
-                env={'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE})
+                env=PYTENSOR_ENV)
