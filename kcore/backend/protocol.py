@@ -16,6 +16,7 @@ share:
 - ``dtype=None`` means ``floatx()``.
 """
 import abc
+import numbers
 
 from kcore import config
 
@@ -454,6 +455,26 @@ class Backend(abc.ABC):
     def pack(self, tensors):
         """Keras 1 name of ``stack(tensors, axis=0)``."""
         return self.stack(tensors, axis=0)
+
+    def split(self, x, num_or_size_splits, axis=-1):
+        """Cut ``x`` along ``axis`` into ``num_or_size_splits`` equal parts (an int) or parts
+        of the given sizes (a list); return the list of parts. A kcore addition: recurrent
+        layers cut their fused gates with it, since its gradient is one concatenation where
+        separate slices each add a full-size zero-padded tensor. This default slices (the
+        axis's size must be known); backends with a native split override it."""
+        axis = axis % self.ndim(x)
+        if isinstance(num_or_size_splits, numbers.Integral):
+            size = self.int_shape(x)[axis]
+            if size is None or size % num_or_size_splits:
+                raise ValueError('split: cannot cut axis %d of shape %s into %d equal parts.'
+                                 % (axis, self.int_shape(x), num_or_size_splits))
+            num_or_size_splits = [size // num_or_size_splits] * num_or_size_splits
+        parts, start = [], 0
+        for size in num_or_size_splits:
+            index = (slice(None),) * axis + (slice(start, start + size),)
+            parts.append(x[index])
+            start += size
+        return parts
 
     @abc.abstractmethod
     def temporal_padding(self, x, padding=1):

@@ -96,10 +96,10 @@ class DenseRecurrent(Recurrent):
         """``z`` (..., count * output_dim) cut into ``count`` gate blocks."""
         if count == 1:
             return [z]
-        n = self.output_dim
         if K.ndim(z) == 1:
+            n = self.output_dim
             return [z[g * n:(g + 1) * n] for g in range(count)]
-        return [z[:, g * n:(g + 1) * n] for g in range(count)]
+        return K.split(z, count, axis=-1)
 
     def set_weights(self, weights):
         """Assign weights in either layout: per gate (``weight_order``, W, U, b each) or

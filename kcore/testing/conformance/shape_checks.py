@@ -33,6 +33,18 @@ class ShapeChecks:
         check_gradient(K, lambda *t: K.concatenate(list(t), axis=1),
                        lambda *t: np.concatenate(t, axis=1), a, b, wrt=(0, 1))
 
+    def test_split(self, K):
+        x = data(3, 8)
+        for i in range(4):
+            check(K, lambda t: K.split(t, 4)[i], lambda t: t[:, 2 * i:2 * i + 2], x)
+        sizes = [1, 3, 4]
+        for i, (start, stop) in enumerate([(0, 1), (1, 4), (4, 8)]):
+            check(K, lambda t: K.split(t, sizes, axis=1)[i], lambda t: t[:, start:stop], x)
+        check(K, lambda t: K.split(t, 3, axis=0)[2], lambda t: t[2:], x)
+        # Parts used twice, one unused: the gradient sums and leaves zeros.
+        check_gradient(K, lambda t: K.split(t, 4)[0] * K.split(t, 4)[3] + K.split(t, 4)[0],
+                       lambda t: t[:, :2] * t[:, 6:] + t[:, :2], x)
+
     def test_reshape(self, K):
         x = data(2, 3, 4)
         check(K, lambda t: K.reshape(t, (4, 6)), lambda t: t.reshape(4, 6), x)

@@ -156,9 +156,11 @@ class ControlOps:
             out.set_shape(prev_output.shape)
             return (t + 1, outputs_ta.write(t, out), out) + tuple(new_states)
 
+        # Up to 32 steps in flight: work off a step's critical path (e.g. the gradient's
+        # per-step weight products) overlaps the next step.
         result = tf.compat.v1.while_loop(lambda t, *_: t < steps, body,
                                          (tf.constant(1), outputs_ta, output) + tuple(states),
-                                         swap_memory=True)
+                                         parallel_iterations=32)
         return result[2], result[1].stack(), list(result[3:])
 
     # ---------------------------------------------------------- switch, phase

@@ -294,6 +294,9 @@ class TensorOps:
     def stack(self, tensors, axis=0):
         return tf.stack(tensors, axis=axis)
 
+    def split(self, x, num_or_size_splits, axis=-1):
+        return tf.split(x, num_or_size_splits, axis=axis)
+
     def one_hot(self, indices, nb_classes):
         """The result has dtype floatx."""
         indices = tf.convert_to_tensor(indices)
