@@ -601,6 +601,15 @@ class Backend(abc.ABC):
         """Boolean (batch,): whether class ``targets[i]`` is among the top ``k`` of
         ``predictions[i]``."""
 
+    def bias_add(self, x, bias, dim_ordering='tf'):
+        """``x`` plus a 1D ``bias`` along its channel axis: the last one for 'tf', axis 1
+        for 'th' ('default': the config's ordering). A kcore addition used by the layers with
+        a bias; backends with a bias op (whose gradient is one reduction) override it."""
+        dim_ordering = self.normalize_dim_ordering(dim_ordering)
+        if dim_ordering == 'th' and self.ndim(x) > 2:
+            return x + self.reshape(bias, (1, -1) + (1,) * (self.ndim(x) - 2))
+        return x + bias
+
     # ----------------------------------------------------- convolution, pooling
     @abc.abstractmethod
     def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,

@@ -105,9 +105,7 @@ class _Conv(_WeightedLayer):
     def _add_bias(self, output):
         if not self.bias:
             return output
-        if self._ordering() == 'th':
-            return output + K.reshape(self.b, (1, self.nb_filter) + (1,) * self.rank)
-        return output + self.b
+        return K.bias_add(output, self.b, self._ordering())
 
     def _dilation(self):
         return (1,) * self.rank

@@ -43,7 +43,9 @@ class _WeightedLayer(Layer):
 
     def _affine(self, x, W, b):
         output = K.dot(x, W)
-        return output + b if self.bias else output
+        if not self.bias:
+            return output
+        return K.bias_add(output, b) if K.ndim(b) == 1 else output + b   # MaxoutDense: 2D b
 
     def get_config(self):
         config = {'init': self.init.__name__,

@@ -219,6 +219,19 @@ class NNChecks:
         check_gradient(K, lambda t: K.l2_normalize(t, 1),
                        lambda t: t / np.sqrt(np.sum(t ** 2, axis=1, keepdims=True)), x)
 
+    @pytest.mark.parametrize('dim_ordering', ['tf', 'th'])
+    @pytest.mark.parametrize('rank', [2, 3, 4, 5])
+    def test_bias_add(self, K, dim_ordering, rank):
+        x = rng(0).randn(*(2, 3, 4, 2, 3)[:rank])
+        axis = rank - 1 if dim_ordering == 'tf' else 1
+        bias = rng(1).randn(x.shape[axis])
+        shape = [1] * rank
+        shape[axis] = -1
+        fn = lambda t, b: K.bias_add(t, b, dim_ordering)
+        ref = lambda t, b: t + b.reshape(shape)
+        check(K, fn, ref, x, bias)
+        check_gradient(K, fn, ref, x, bias, wrt=(0, 1))
+
     def test_in_top_k(self, K):
         predictions = np.array([[0.1, 0.5, 0.3, 0.1], [0.6, 0.05, 0.15, 0.2],
                                 [0.2, 0.3, 0.4, 0.1]])

@@ -168,6 +168,12 @@ class NNOps:
         targets = tf.cast(tf.reshape(targets, [-1]), tf.int32)
         return tf.math.in_top_k(targets, tf.cast(predictions, tf.float32), k)
 
+    def bias_add(self, x, bias, dim_ordering='tf'):
+        """tf.nn.bias_add: its gradient is one BiasAddGrad instead of a broadcast's Sum."""
+        channels_first = (self.normalize_dim_ordering(dim_ordering) == 'th'
+                          and self.ndim(x) > 2)   # with 2 axes, channels are the last
+        return tf.nn.bias_add(x, bias, data_format='NC...' if channels_first else 'N...C')
+
     # ------------------------------------------------------------ convolution
     def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
                filter_shape=None, filter_dilation=1):
