@@ -1,12 +1,13 @@
 """Convolutional recurrent layers (Keras 1.1.2's ``keras.layers.convolutional_recurrent``):
 ConvRecurrent2D and ConvLSTM2D (Shi et al. 2015)."""
 from kcore import backend as K
-from kcore import initializations, regularizers
+from kcore import initializations
 from kcore.layers.convolutional import _args
 from kcore.layers.convolutional._base import init_with_ordering
 from kcore.layers.core._common import activation_config, config_of, get_activation, positive_int
 from kcore.layers.recurrent.base import Recurrent
-from kcore.layers.recurrent.dense_base import dropout_masks, dropout_rate, masked, per_gate
+from kcore.layers.recurrent.dense_base import (dropout_masks, masked, per_gate,
+                                               set_recurrent_arguments)
 from kcore.utils.conv_utils import convert_loaded_kernel
 
 
@@ -120,18 +121,10 @@ class ConvLSTM2D(ConvRecurrent2D):
                  dim_ordering='default', border_mode='valid', subsample=(1, 1),
                  W_regularizer=None, U_regularizer=None, b_regularizer=None,
                  dropout_W=0., dropout_U=0., **kwargs):
-        self.init = initializations.get(init)
-        self.inner_init = initializations.get(inner_init)
+        set_recurrent_arguments(self, init, inner_init, activation, W_regularizer,
+                                U_regularizer, b_regularizer, dropout_W, dropout_U)
         self.forget_bias_init = initializations.get(forget_bias_init)
-        self.activation = get_activation(activation)
         self.inner_activation = get_activation(inner_activation)
-        self.W_regularizer = regularizers.get(W_regularizer)
-        self.U_regularizer = regularizers.get(U_regularizer)
-        self.b_regularizer = regularizers.get(b_regularizer)
-        self.dropout_W = dropout_rate(self, 'dropout_W', dropout_W)
-        self.dropout_U = dropout_rate(self, 'dropout_U', dropout_U)
-        if self.dropout_W or self.dropout_U:
-            self.uses_learning_phase = True
         super().__init__(nb_filter, nb_row, nb_col, dim_ordering=dim_ordering,
                          border_mode=border_mode, subsample=subsample, **kwargs)
 

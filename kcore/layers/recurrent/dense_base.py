@@ -32,16 +32,8 @@ class DenseRecurrent(Recurrent):
                  activation='tanh', W_regularizer=None, U_regularizer=None,
                  b_regularizer=None, dropout_W=0., dropout_U=0., **kwargs):
         self.output_dim = positive_int(self, 'output_dim', output_dim)
-        self.init = initializations.get(init)
-        self.inner_init = initializations.get(inner_init)
-        self.activation = get_activation(activation)
-        self.W_regularizer = regularizers.get(W_regularizer)
-        self.U_regularizer = regularizers.get(U_regularizer)
-        self.b_regularizer = regularizers.get(b_regularizer)
-        self.dropout_W = dropout_rate(self, 'dropout_W', dropout_W)
-        self.dropout_U = dropout_rate(self, 'dropout_U', dropout_U)
-        if self.dropout_W or self.dropout_U:
-            self.uses_learning_phase = True
+        set_recurrent_arguments(self, init, inner_init, activation, W_regularizer,
+                                U_regularizer, b_regularizer, dropout_W, dropout_U)
         super().__init__(**kwargs)
 
     @property
@@ -193,6 +185,22 @@ class DenseRecurrent(Recurrent):
                   'dropout_W': self.dropout_W,
                   'dropout_U': self.dropout_U}
         return dict(super().get_config(), **config)
+
+
+def set_recurrent_arguments(layer, init, inner_init, activation, W_regularizer,
+                            U_regularizer, b_regularizer, dropout_W, dropout_U):
+    """Check and set the arguments every gated recurrent layer takes (initializations,
+    activation, regularizers of W, U and b, dropout rates)."""
+    layer.init = initializations.get(init)
+    layer.inner_init = initializations.get(inner_init)
+    layer.activation = get_activation(activation)
+    layer.W_regularizer = regularizers.get(W_regularizer)
+    layer.U_regularizer = regularizers.get(U_regularizer)
+    layer.b_regularizer = regularizers.get(b_regularizer)
+    layer.dropout_W = dropout_rate(layer, 'dropout_W', dropout_W)
+    layer.dropout_U = dropout_rate(layer, 'dropout_U', dropout_U)
+    if layer.dropout_W or layer.dropout_U:
+        layer.uses_learning_phase = True
 
 
 def dropout_rate(layer, key, value):
