@@ -1,7 +1,9 @@
 """The Theano-family backend class: the protocol's functions from the modules beside it."""
 from kcore.backend.protocol import Backend
 
-from kcore_theano import control, nn, ops, session
+from kcore_theano import blas, control, nn, ops, session
+
+blas.configure()  # before any function is compiled: a BLAS when PyTensor finds none
 
 
 class TheanoBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps, Backend):

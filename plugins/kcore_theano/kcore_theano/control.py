@@ -1,17 +1,18 @@
-"""Control flow of the Theano-family backend on PyTensor: rnn (on ``scan``, or a graph
-unrolled in Python), switch (a lazy ``ifelse``), the learning phase, CTC (the forward
-algorithm in log space on ``scan``; beam search as a numpy op) and the higher-order
-functions."""
+"""Control flow of the Theano-family backend on PyTensor: rnn (in kcore_theano/rnn.py),
+switch (a lazy ``ifelse``), the learning phase, CTC (the forward algorithm in log space on
+``scan``; beam search as a numpy op) and the higher-order functions."""
 import heapq
 
 import numpy as np
-import pytensor
 import pytensor.tensor as pt
 from pytensor.gradient import disconnected_grad
 from pytensor.graph.basic import Apply, Variable
 from pytensor.graph.op import Op
 from pytensor.ifelse import ifelse
 from pytensor.scalar import upcast
+
+from kcore_theano import rnn
+from kcore_theano.rnn import match as _match, scan as _scan
 
 
 def _is_static(value):
@@ -20,69 +21,6 @@ def _is_static(value):
 
 def _tensor(x):
     return x if isinstance(x, pt.TensorVariable) else pt.as_tensor_variable(x)
-
-
-def _scan(fn, **kwargs):
-    """pytensor.scan's outputs as a list. The updates of shared variables created in the
-    loop (the random streams of a step function) become their default updates, which
-    ``function`` applies: each call draws new numbers."""
-    outputs, updates = pytensor.scan(fn, return_list=True, **kwargs)
-    for variable, new_value in updates.items():
-        if getattr(variable, 'default_update', None) is None:
-            variable.default_update = new_value
-    return outputs
-
-
-def _match(new, old):
-    """``new`` in the dtype of ``old`` (scan needs each loop value to keep its dtype; it
-    accepts static shapes that differ but agree)."""
-    new = _tensor(new)
-    if new.ndim != old.ndim:
-        raise ValueError('a loop value changed from %d to %d axes; it must keep its shape.'
-                         % (old.ndim, new.ndim))
-    for a, b in zip(new.type.shape, old.type.shape):
-        if a is not None and b is not None and a != b:
-            raise ValueError('a loop value changed its shape from %s to %s; it must keep its '
-                             'shape.' % (old.type.shape, new.type.shape))
-    return new if new.dtype == old.dtype else pt.cast(new, old.dtype)
-
-
-def _where(keep, new, old):
-    """``new`` where the per-sample bool ``keep`` (samples,) holds, else ``old``."""
-    pattern = [0] + ['x'] * (new.ndim - 1)
-    return pt.switch(keep.dimshuffle(pattern), new, old)
-
-
-def _time_major_mask(mask, inputs):
-    mask = _tensor(mask)
-    if mask.ndim == 3 and mask.type.shape[2] in (None, 1):
-        mask = mask[:, :, 0]
-    elif mask.ndim != 2:
-        raise ValueError('rnn: mask must have shape (samples, time) or (samples, time, 1) '
-                         'matching inputs %s; got %d axes.' % (inputs.type.shape, mask.ndim))
-    keep = mask if mask.dtype == 'bool' else pt.neq(mask, 0)
-    return keep.dimshuffle(1, 0)
-
-
-def _step(step_function, x_t, states, constants, keep, prev_output, phase_flag):
-    """One rnn step; on masked samples the previous output and states carry over.
-    ``phase_flag`` (a list) gets True appended when the output uses the learning phase."""
-    output, new_states = step_function(x_t, list(states) + list(constants))
-    output = _tensor(output)
-    if getattr(output, '_uses_learning_phase', False):
-        phase_flag.append(True)
-    new_states = list(new_states)
-    if len(new_states) != len(states):
-        raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
-                         'initial_states.' % (len(new_states), len(states)))
-    new_states = [_match(new, old) for new, old in zip(new_states, states)]
-    if keep is not None:
-        if prev_output is None:
-            prev_output = pt.zeros_like(output)
-        output = _where(keep, output, _match(prev_output, output))
-        new_states = [_where(keep, new, old) for new, old in zip(new_states, states)]
-        new_states = [_match(new, old) for new, old in zip(new_states, states)]
-    return output, new_states
 
 
 # --------------------------------------------------------------------- CTC
@@ -255,68 +193,8 @@ class ControlOps:
     # -------------------------------------------------------------------- rnn
     def rnn(self, step_function, inputs, initial_states, go_backwards=False, mask=None,
             constants=None, unroll=False, input_length=None):
-        inputs = _tensor(inputs)
-        ndim = inputs.ndim
-        if ndim < 3:
-            raise ValueError('rnn: inputs must have at least 3 axes (samples, time, ...); got '
-                             'shape %s.' % (inputs.type.shape,))
-        constants = [_tensor(c) for c in (constants or [])]
-        states = [_tensor(s) for s in initial_states]
-        x = inputs.dimshuffle((1, 0) + tuple(range(2, ndim)))
-        mask = None if mask is None else _time_major_mask(mask, inputs)
-        if go_backwards:
-            x = x[::-1]
-            mask = None if mask is None else mask[::-1]
-        phase_flag = []
-
-        def step(x_t, states, keep, prev_output):
-            return _step(step_function, x_t, states, constants, keep, prev_output, phase_flag)
-
-        if unroll:
-            last, outputs, states = self._rnn_unrolled(step, x, states, mask, input_length)
-        else:
-            last, outputs, states = self._rnn_scan(step, step_function, x, states, constants,
-                                                   mask)
-        outputs = outputs.dimshuffle((1, 0) + tuple(range(2, outputs.ndim)))
-        if phase_flag:
-            last._uses_learning_phase = outputs._uses_learning_phase = True
-        return last, outputs, states
-
-    def _rnn_unrolled(self, step, x, states, mask, input_length):
-        steps = x.type.shape[0] if x.type.shape[0] is not None else input_length
-        if steps is None:
-            raise ValueError('rnn: unroll=True needs a known number of time steps: give '
-                             'inputs a static time axis or pass input_length.')
-        outputs, output = [], None
-        for t in range(int(steps)):
-            keep = None if mask is None else mask[t]
-            output, states = step(x[t], states, keep, output)
-            outputs.append(output)
-        return output, pt.stack(outputs, axis=0), states
-
-    def _rnn_scan(self, step, step_function, x, states, constants, mask):
-        n_states = len(states)
-        if mask is None:
-            def body(x_t, *states):
-                output, new_states = step(x_t, states, None, None)
-                return [output] + new_states
-
-            results = _scan(body, sequences=[x], outputs_info=[None] + states)
-        else:
-            # The output carried over masked steps starts at zeros shaped like a step's
-            # output (only the shape of this extra step is used: PyTensor prunes the rest).
-            first, _ = step_function(x[0], list(states) + list(constants))
-            first = _tensor(first)
-            initial = pt.zeros_like(first)
-
-            def body(x_t, keep_t, prev_output, *states):
-                output, new_states = step(x_t, states, keep_t, prev_output)
-                return [_match(output, prev_output)] + new_states
-
-            results = _scan(body, sequences=[x, mask], outputs_info=[initial] + states)
-        outputs = results[0]
-        new_states = [r[-1] for r in results[1:1 + n_states]]
-        return outputs[-1], outputs, new_states
+        return rnn.rnn(step_function, inputs, initial_states, go_backwards, mask, constants,
+                       unroll, input_length)
 
     # ---------------------------------------------------------- switch, phase
     def switch(self, condition, then_expression, else_expression):

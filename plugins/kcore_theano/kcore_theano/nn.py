@@ -26,6 +26,7 @@ from pytensor.tensor.special import softmax as _softmax
 
 from kcore.backend import arguments
 from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
+from kcore_theano import fast_tanh
 
 _POOL_MODES = ('max', 'avg')
 # 'th' -> channels-last and back, by the number of axes of the tensor.
@@ -257,7 +258,8 @@ class NNOps:
         return pt.clip(x * _like(0.2, x) + _like(0.5, x), _like(0, x), _like(1, x))
 
     def tanh(self, x):
-        return pt.tanh(_tensor(x))
+        """float32 through FastTanh's C code (kcore_theano/fast_tanh.py: 4x faster)."""
+        return fast_tanh.tanh(_tensor(x))
 
     # ------------------------------------------------------------------ losses
     def _clipped(self, output):

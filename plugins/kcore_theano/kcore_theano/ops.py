@@ -6,12 +6,33 @@ import numpy as np
 import pytensor.sparse as pts
 import pytensor.tensor as pt
 from pytensor.compile.sharedvalue import SharedVariable
+from pytensor.gradient import DisconnectedType
 from pytensor.graph.basic import Variable
+from pytensor.tensor.subtensor import AdvancedSubtensor1
 
 
 def _graph(x):
     """``x`` as a PyTensor variable (numbers and numpy arrays become constants)."""
     return x if isinstance(x, Variable) else pt.as_tensor_variable(x)
+
+
+class _RowGather(AdvancedSubtensor1):
+    """``matrix[indices]``, rows of a float matrix for an int vector, whose gradient runs
+    in C: PyTensor has C code for increments of 1-D arrays but increments matrix rows with
+    numpy's ``add.at`` (an Embedding(20000, 128) took 5 ms of a 75 ms training step
+    there). The gradient adds each row through one index per element of the flattened
+    matrix. The gather itself runs numpy's ``take``, as PyTensor's C code does."""
+
+    def grad(self, inputs, output_grads):
+        matrix, indices = inputs
+        width = matrix.shape[1]
+        flat = (pt.cast(indices, 'int64')[:, None] * width + pt.arange(width)).flatten()
+        zeros = pt.zeros((matrix.shape[0] * width,), dtype=matrix.dtype)
+        grad = pt.inc_subtensor(zeros[flat], output_grads[0].flatten())
+        return [grad.reshape(matrix.shape), DisconnectedType()()]
+
+
+_gather_rows = _RowGather()
 
 
 def _is_sparse(x):
@@ -138,7 +159,12 @@ class TensorOps:
         return pt.transpose(x)
 
     def gather(self, reference, indices):
-        return _graph(reference)[_graph(indices)]
+        reference, indices = _graph(reference), _graph(indices)
+        if reference.ndim != 2 or reference.dtype not in ('float16', 'float32', 'float64'):
+            return reference[indices]
+        rows = _gather_rows(reference, indices.flatten())
+        return rows.reshape([_dim(indices, i) for i in range(indices.ndim)]
+                            + [_dim(reference, 1)], ndim=indices.ndim + 1)
 
     # -------------------------------------------------------------- reductions
     def max(self, x, axis=None, keepdims=False):
@@ -364,6 +390,19 @@ class TensorOps:
 
     def stack(self, tensors, axis=0):
         return pt.stack(list(tensors), axis=axis)
+
+    def split(self, x, num_or_size_splits, axis=-1):
+        """One Split op (its gradient is one join) when the sizes are known."""
+        x = _graph(x)
+        axis = axis % x.ndim
+        sizes = num_or_size_splits
+        if isinstance(sizes, numbers.Integral):
+            total = x.type.shape[axis]
+            if total is None or total % sizes:
+                return super().split(x, sizes, axis)
+            sizes = [total // sizes] * sizes
+        sizes = [int(size) for size in sizes]
+        return list(pt.split(x, sizes, len(sizes), axis=axis))
 
     def one_hot(self, indices, nb_classes):
         """The result has dtype floatx."""
