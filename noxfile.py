@@ -23,7 +23,7 @@ PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE}
 
 
 def _install_and_test(session, backend, plugin, paths):
-    session.install('-e', '.', '-e', plugin, 'pytest')
+    session.install('-e', '.', '-e', plugin, 'pytest', 'scipy')  # scipy: sparse checks
     session.run('pytest', *paths, *session.posargs, env=dict(PYTENSOR_ENV, KCORE_BACKEND=backend))
 
 

@@ -70,8 +70,8 @@ class Embedding(Layer):
         W = self.W
         if self.uses_learning_phase:
             keep = 1. - self.dropout
-            rows = K.expand_dims(K.random_binomial((self.input_dim,), p=keep) / keep, 1)
-            W = K.in_train_phase(W * rows, W)
+            W = K.in_train_phase(lambda: W * K.expand_dims(
+                K.random_binomial((self.input_dim,), p=keep) / keep, 1), W)
         return K.gather(W, x)
 
     def get_config(self):

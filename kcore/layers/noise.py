@@ -32,7 +32,7 @@ class GaussianNoise(_Noise):
     def call(self, x, mask=None):
         if not self.sigma:
             return x
-        return K.in_train_phase(x + K.random_normal(K.shape(x), 0., self.sigma), x)
+        return K.in_train_phase(lambda: x + K.random_normal(K.shape(x), 0., self.sigma), x)
 
     def get_config(self):
         return dict(super().get_config(), sigma=self.sigma)
@@ -54,7 +54,7 @@ class GaussianDropout(_Noise):
         if not self.uses_learning_phase:
             return x
         std = math.sqrt(self.p / (1. - self.p))
-        return K.in_train_phase(x * K.random_normal(K.shape(x), 1., std), x)
+        return K.in_train_phase(lambda: x * K.random_normal(K.shape(x), 1., std), x)
 
     def get_config(self):
         return dict(super().get_config(), p=self.p)

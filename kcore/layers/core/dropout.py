@@ -24,8 +24,9 @@ class Dropout(Layer):
     def call(self, x, mask=None):
         if not 0. < self.p < 1.:
             return x
-        dropped = K.dropout(x, self.p, self._noise_shape(x))
-        return K.in_train_phase(dropped, x)
+        # A callable: the mask is drawn inside the training branch only, so that predict
+        # and evaluate do not pay for random numbers they throw away.
+        return K.in_train_phase(lambda: K.dropout(x, self.p, self._noise_shape(x)), x)
 
     def get_output_shape_for(self, input_shape):
         return input_shape

@@ -216,7 +216,7 @@ def dropout_masks(ones, rate, count):
     ones in the test phase."""
     if not 0 < rate < 1:
         return []
-    return [K.in_train_phase(K.dropout(ones, rate), ones) for _ in range(count)]
+    return [K.in_train_phase(lambda: K.dropout(ones, rate), ones) for _ in range(count)]
 
 
 def per_gate(masks, count):
