@@ -24,3 +24,15 @@ def border_mode(fn, value):
         raise ValueError('%s: unknown border_mode %r; expected one of %s.'
                          % (fn, value, ', '.join(map(repr, BORDER_MODES))))
     return value
+
+
+def step_results(output, new_states, states, phase_flag):
+    """An rnn step function's new states as a list, checked against the previous ``states``;
+    ``phase_flag`` (a list) gets True appended when ``output`` uses the learning phase."""
+    if getattr(output, '_uses_learning_phase', False):
+        phase_flag.append(True)
+    new_states = list(new_states)
+    if len(new_states) != len(states):
+        raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
+                         'initial_states.' % (len(new_states), len(states)))
+    return new_states

@@ -5,6 +5,8 @@ import functools
 import numpy as np
 import tensorflow as tf
 
+from kcore.backend.arguments import step_results
+
 # kcore builds graphs for sessions, and may take gradients of a while/cond op after a
 # session has already run it; that needs the ops to output their intermediates from the
 # start (else: "Connecting to invalid output ... of source node while").
@@ -52,12 +54,7 @@ def _step(step_function, x_t, states, constants, keep, prev_output, phase_flag):
     """One rnn step; on masked samples the previous output and states carry over.
     ``phase_flag`` (a list) gets True appended when the output uses the learning phase."""
     output, new_states = step_function(x_t, list(states) + constants)
-    if getattr(output, '_uses_learning_phase', False):
-        phase_flag.append(True)
-    new_states = list(new_states)
-    if len(new_states) != len(states):
-        raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
-                         'initial_states.' % (len(new_states), len(states)))
+    new_states = step_results(output, new_states, states, phase_flag)
     for new, old in zip(new_states, states):
         if not new.shape.is_compatible_with(old.shape):
             raise ValueError('rnn: the step function changed a state shape from %s to %s; '

@@ -20,6 +20,8 @@ from pytensor.graph.traversal import toposort
 from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.type import RandomType
 
+from kcore.backend.arguments import step_results
+
 
 def _tensor(x):
     return x if isinstance(x, pt.TensorVariable) else pt.as_tensor_variable(x)
@@ -96,12 +98,7 @@ def _call_step(step_function, x_t, states, constants, phase_flag):
     list) gets True appended when the output uses the learning phase."""
     output, new_states = step_function(x_t, list(states) + list(constants))
     output = _tensor(output)
-    if getattr(output, '_uses_learning_phase', False):
-        phase_flag.append(True)
-    new_states = list(new_states)
-    if len(new_states) != len(states):
-        raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
-                         'initial_states.' % (len(new_states), len(states)))
+    new_states = step_results(output, new_states, states, phase_flag)
     return output, [match(new, old) for new, old in zip(new_states, states)]
 
 
