@@ -463,18 +463,23 @@ class Backend(abc.ABC):
         separate slices each add a full-size zero-padded tensor. This default slices (the
         axis's size must be known); backends with a native split override it."""
         axis = axis % self.ndim(x)
-        if isinstance(num_or_size_splits, numbers.Integral):
-            size = self.int_shape(x)[axis]
-            if size is None or size % num_or_size_splits:
-                raise ValueError('split: cannot cut axis %d of shape %s into %d equal parts.'
-                                 % (axis, self.int_shape(x), num_or_size_splits))
-            num_or_size_splits = [size // num_or_size_splits] * num_or_size_splits
         parts, start = [], 0
-        for size in num_or_size_splits:
+        for size in self._split_sizes(x, num_or_size_splits, axis):
             index = (slice(None),) * axis + (slice(start, start + size),)
             parts.append(x[index])
             start += size
         return parts
+
+    def _split_sizes(self, x, num_or_size_splits, axis):
+        """The list of part sizes ``split`` cuts axis ``axis`` (>= 0) of ``x`` into; an int
+        needs the axis's size known and divisible by it."""
+        if not isinstance(num_or_size_splits, numbers.Integral):
+            return [int(size) for size in num_or_size_splits]
+        size = self.int_shape(x)[axis]
+        if size is None or size % num_or_size_splits:
+            raise ValueError('split: cannot cut axis %d of shape %s into %d equal parts.'
+                             % (axis, self.int_shape(x), num_or_size_splits))
+        return [size // num_or_size_splits] * num_or_size_splits
 
     @abc.abstractmethod
     def temporal_padding(self, x, padding=1):

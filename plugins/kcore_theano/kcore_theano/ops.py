@@ -392,16 +392,10 @@ class TensorOps:
         return pt.stack(list(tensors), axis=axis)
 
     def split(self, x, num_or_size_splits, axis=-1):
-        """One Split op (its gradient is one join) when the sizes are known."""
+        """One Split op: its gradient is one join."""
         x = _graph(x)
         axis = axis % x.ndim
-        sizes = num_or_size_splits
-        if isinstance(sizes, numbers.Integral):
-            total = x.type.shape[axis]
-            if total is None or total % sizes:
-                return super().split(x, sizes, axis)
-            sizes = [total // sizes] * sizes
-        sizes = [int(size) for size in sizes]
+        sizes = self._split_sizes(x, num_or_size_splits, axis)
         return list(pt.split(x, sizes, len(sizes), axis=axis))
 
     def one_hot(self, indices, nb_classes):
