@@ -20,6 +20,9 @@ import numbers
 
 from kcore import config
 
+#: The activations ``Backend.lstm`` takes, by name.
+LSTM_ACTIVATIONS = ('tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'linear')
+
 
 class Backend(abc.ABC):
     """Base class of every backend; the config functions are implemented here."""
@@ -533,6 +536,32 @@ class Backend(abc.ABC):
         over axis 1 of ``inputs`` (samples, time, ...). ``mask`` (samples, time) or
         (samples, time, 1): on masked steps the previous output and states carry over.
         Return (last_output, outputs (samples, time, ...), new_states)."""
+
+    def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
+             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
+        """An LSTM over axis 1 of ``inputs`` (samples, time, 4 units): the inputs' share
+        x.W + b of the gates i, f, c, o side by side. With z = inputs_t + h.U (U is
+        ``recurrent_kernel``, (units, 4 units)), i, f, o = inner_activation(z_i, z_f, z_o),
+        c' = f * c + i * activation(z_c), h' = o * activation(c'). ``initial_states`` is
+        [h, c]; the activations are names from ``LSTM_ACTIVATIONS``. ``go_backwards`` and
+        ``mask`` as in ``rnn``, whose results it returns. A kcore addition, so that a
+        backend can fuse the whole loop; this default runs ``rnn``."""
+        functions = {'tanh': self.tanh, 'sigmoid': self.sigmoid, 'relu': self.relu,
+                     'hard_sigmoid': self.hard_sigmoid, 'linear': lambda x: x}
+        unknown = {activation, inner_activation} - set(LSTM_ACTIVATIONS)
+        if unknown:
+            raise ValueError('lstm: unknown activation %s; expected one of %s.'
+                             % (', '.join(sorted(unknown)), ', '.join(LSTM_ACTIVATIONS)))
+        act, inner = functions[activation], functions[inner_activation]
+
+        def step(x, states):
+            h, c = states[:2]
+            z_i, z_f, z_c, z_o = self.split(x + self.dot(h, recurrent_kernel), 4)
+            c = inner(z_f) * c + inner(z_i) * act(z_c)
+            h = inner(z_o) * act(c)
+            return h, [h, c]
+        return self.rnn(step, inputs, list(initial_states), go_backwards=go_backwards,
+                        mask=mask)
 
     @abc.abstractmethod
     def switch(self, condition, then_expression, else_expression):

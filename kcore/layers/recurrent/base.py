@@ -129,14 +129,18 @@ class Recurrent(Layer):
                 'Give it with input_shape/batch_input_shape (or input_length) on the first '
                 'layer, or Input(shape=(timesteps, ...)).' % (self.name, K.int_shape(x)))
         initial = list(self.states) if self.stateful else self.get_initial_states(x)
-        constants = self.get_constants(x)
-        last, outputs, states = K.rnn(self.step, self.preprocess_input(x), initial,
-                                      go_backwards=self.go_backwards, mask=mask,
-                                      constants=constants, unroll=self.unroll,
-                                      input_length=timesteps)
+        last, outputs, states = self.recur(x, initial, mask)
         if self.stateful:
             self.add_update(list(zip(self.states, states)), inputs=x)
         return outputs if self.return_sequences else last
+
+    def recur(self, x, initial_states, mask):
+        """(last output, outputs, final states) of the steps over ``x``: ``K.rnn`` of
+        ``step`` on the preprocessed input."""
+        return K.rnn(self.step, self.preprocess_input(x), initial_states,
+                     go_backwards=self.go_backwards, mask=mask,
+                     constants=self.get_constants(x), unroll=self.unroll,
+                     input_length=K.int_shape(x)[1])
 
     # ----------------------------------------------------------------- states
     def reset_states(self, states=None):

@@ -146,12 +146,14 @@ class DenseRecurrent(Recurrent):
     # ----------------------------------------------------------- projections
     def preprocess_input(self, x):
         """In 'cpu' mode, x.W + b for all steps and gates at once (fewer, larger products)."""
-        if self.consume_less != 'cpu':
-            return x
+        return self.project_input(x) if self.consume_less == 'cpu' else x
+
+    def project_input(self, x):
+        """x.W + b of all steps, the gates side by side, with the input dropout masks."""
         if not 0 < self.dropout_W < 1:
-            return K.dot(x, self.fused_weight('W')) + self.fused_weight('b')
+            return K.bias_add(K.dot(x, self.fused_weight('W')), self.fused_weight('b'))
         masks = dropout_masks(K.ones_like(x[:, 0, :]), self.dropout_W, len(self.gates))
-        parts = [K.dot(x * K.expand_dims(m, 1), W) + b for m, W, b in
+        parts = [K.bias_add(K.dot(x * K.expand_dims(m, 1), W), b) for m, W, b in
                  zip(masks, self.gate_weights('W'), self.gate_weights('b'))]
         return K.concatenate(parts, axis=-1)
 

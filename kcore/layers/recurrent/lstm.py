@@ -1,6 +1,7 @@
 """LSTM: long short-term memory (Hochreiter & Schmidhuber 1997; Gers et al. 2000)."""
-from kcore import backend as K
+from kcore import activations, backend as K
 from kcore import initializations
+from kcore.backend.protocol import LSTM_ACTIVATIONS
 from kcore.layers.core._common import activation_config, get_activation
 from kcore.layers.recurrent.dense_base import DenseRecurrent
 
@@ -44,6 +45,15 @@ class LSTM(DenseRecurrent):
                           and not self._mask_count('U') else None)
         return super().preprocess_input(x)
 
+    def recur(self, x, initial_states, mask):
+        """``K.lstm``, which a backend may run as one fused op, unless the layer needs the
+        generic loop: unrolled, with dropout at each step, or with other activations."""
+        names = [_activation_name(f) for f in (self.activation, self.inner_activation)]
+        if self.unroll or self._mask_count('U') or self._mask_count('W') or None in names:
+            return super().recur(x, initial_states, mask)
+        return K.lstm(self.project_input(x), self.fused_weight('U'), initial_states, *names,
+                      go_backwards=self.go_backwards, mask=mask)
+
     def step(self, x, states):
         (h_tm1, c_tm1), masks_U, masks_W = self.split_states(states)
         joined_U = getattr(self, '_joined_U', None)
@@ -64,3 +74,11 @@ class LSTM(DenseRecurrent):
         return dict(super().get_config(),
                     forget_bias_init=self.forget_bias_init.__name__,
                     inner_activation=activation_config(self.inner_activation))
+
+
+def _activation_name(function):
+    """The name of a built-in activation ``K.lstm`` takes, else None."""
+    name = getattr(function, '__name__', None)
+    if name in LSTM_ACTIVATIONS and getattr(activations, name, None) is function:
+        return name
+    return None

@@ -163,6 +163,24 @@ def rnn(step, inputs, initial_states, go_backwards=False, mask=None, constants=(
     return outputs[-1], np.stack(outputs, axis=1), states
 
 
+LSTM_ACTIVATIONS = {'tanh': np.tanh, 'sigmoid': sigmoid, 'relu': lambda x: np.maximum(x, 0),
+                    'hard_sigmoid': lambda x: np.clip(0.2 * x + 0.5, 0, 1),
+                    'linear': lambda x: x}
+
+
+def lstm(inputs, kernel, initial_states, activation, inner_activation, go_backwards=False,
+         mask=None):
+    """``rnn`` of the LSTM step on inputs that hold x.W + b of the gates i, f, c, o."""
+    act, inner = LSTM_ACTIVATIONS[activation], LSTM_ACTIVATIONS[inner_activation]
+
+    def step(x, states):
+        z_i, z_f, z_c, z_o = np.split(x + states[0].dot(kernel), 4, axis=-1)
+        c = inner(z_f) * states[1] + inner(z_i) * act(z_c)
+        h = inner(z_o) * act(c)
+        return h, [h, c]
+    return rnn(step, inputs, initial_states, go_backwards, mask)
+
+
 # ------------------------------------------------------------------- ctc
 def ctc_log_likelihood(probs, labels):
     """log P(labels | probs) by the CTC forward algorithm in log space.

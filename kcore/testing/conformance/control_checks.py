@@ -101,6 +101,53 @@ class ControlChecks:
                      mask=MASK, constants=[const])[1]
         assert_close(got, want, rtol=RTOL_SUM, atol=ATOL_SUM)
 
+    # ---------------------------------------------------------------- lstm
+    def _lstm(self, K, activation, inner_activation, go_backwards, mask):
+        # 3 samples, 5 steps, 4 units; non-zero initial states.
+        arrays = [rng(3).randn(3, 5, 16), rng(4).randn(4, 16) * 0.5,
+                  rng(5).randn(3, 4) * 0.5, rng(6).randn(3, 4) * 0.5]
+        arrays += [] if mask is None else [mask]
+
+        def fn(x, kernel, h, c, m=None):
+            last, outputs, states = K.lstm(x, kernel, [h, c], activation, inner_activation,
+                                           go_backwards=go_backwards, mask=m)
+            return [last, outputs] + list(states)
+
+        def ref(x, kernel, h, c, m=None):
+            last, outputs, states = R.lstm(x, kernel, [h, c], activation, inner_activation,
+                                           go_backwards, m)
+            return [last, outputs] + states
+
+        got = evaluate(K, fn, *arrays)
+        want = ref(*[a.astype(K.floatx()).astype(float) for a in arrays])
+        assert len(got) == 4
+        for g, w in zip(got, want):
+            assert_close(g, w, rtol=RTOL_SUM, atol=ATOL_SUM)
+        # Gradients w.r.t. inputs, kernel and both initial states, from the outputs and
+        # from the final cell state.
+        for index in (1, 3):
+            check_gradient(K, lambda *t: fn(*t)[index], lambda *t: ref(*t)[index], *arrays,
+                           wrt=(0, 1, 2, 3))
+
+    @pytest.mark.parametrize('activation, inner_activation',
+                             [('tanh', 'hard_sigmoid'), ('tanh', 'sigmoid'),
+                              ('relu', 'linear'), ('linear', 'tanh')])
+    def test_lstm(self, K, activation, inner_activation):
+        self._lstm(K, activation, inner_activation, False, None)
+
+    @pytest.mark.parametrize('go_backwards', (False, True))
+    def test_lstm_mask(self, K, go_backwards):
+        self._lstm(K, 'tanh', 'sigmoid', go_backwards, MASK)
+
+    def test_lstm_go_backwards(self, K):
+        self._lstm(K, 'tanh', 'hard_sigmoid', True, None)
+
+    def test_lstm_unknown_activation(self, K):
+        x, kernel, h, c = placeholders(K, [np.zeros((2, 3, 8)), np.zeros((2, 8)),
+                                           np.zeros((2, 2)), np.zeros((2, 2))])
+        with pytest.raises(ValueError, match='softplus'):
+            K.lstm(x, kernel, [h, c], 'softplus', 'sigmoid')
+
     # ------------------------------------------------------------- switch
     def test_switch(self, K):
         x = K.placeholder(shape=(3,))

@@ -6,6 +6,9 @@ import numpy as np
 import tensorflow as tf
 
 from kcore.backend.arguments import step_results
+from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
+
+from kcore_tf import fused_lstm
 
 # kcore builds graphs for sessions, and may take gradients of a while/cond op after a
 # session has already run it; that needs the ops to output their intermediates from the
@@ -159,6 +162,31 @@ class ControlOps:
                                          (tf.constant(1), outputs_ta, output) + tuple(states),
                                          parallel_iterations=32)
         return result[2], result[1].stack(), list(result[3:])
+
+    def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
+             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
+        """The whole loop as one fused op (``fused_lstm``) where it is built and the inputs
+        are float32; otherwise the protocol's ``rnn`` loop."""
+        arguments = (inputs, recurrent_kernel, initial_states, activation, inner_activation,
+                     go_backwards, mask)
+        tensors = [inputs, recurrent_kernel] + list(initial_states)
+        if (any(tf.as_dtype(t.dtype) != tf.float32 for t in tensors) or inputs.shape.rank != 3
+                or not {activation, inner_activation} <= set(LSTM_ACTIVATIONS)
+                or fused_lstm.library() is None):
+            return Backend.lstm(self, *arguments)
+        x = inputs
+        if mask is not None:
+            mask = tf.cast(tf.transpose(_time_major_mask(mask, inputs)), tf.float32)
+        if go_backwards:
+            x = tf.reverse(x, [1])
+            mask = None if mask is None else tf.reverse(mask, [1])
+        h, c = fused_lstm.lstm(x, recurrent_kernel, *initial_states, mask, activation,
+                               inner_activation)
+        outputs = h
+        if mask is not None:   # as rnn: zeros until a sample's first kept step
+            started = tf.cumsum(mask, axis=1) > 0
+            outputs = tf.where(started[:, :, None], h, tf.zeros_like(h))
+        return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
 
     # ---------------------------------------------------------- switch, phase
     def switch(self, condition, then_expression, else_expression):
