@@ -397,3 +397,45 @@ def test_question_encoder_doc_example():
     assert encoder(video_question_input)._keras_shape == (None, 256)
     q = rng.randint(1, 10000, size=(2, 100))
     assert encoder.predict(q).shape == (2, 256)
+
+
+@pytest.mark.parametrize('arguments, uses_lstm', [
+    ({}, True),
+    ({'go_backwards': True, 'consume_less': 'gpu', 'inner_activation': 'sigmoid'}, True),
+    ({'stateful': True, 'consume_less': 'mem', 'activation': 'relu'}, True),
+    ({'unroll': True}, False),
+    ({'dropout_U': 0.2}, False),
+    ({'inner_activation': lambda x: K.sigmoid(x)}, False),
+])
+def test_lstm_runs_k_lstm_where_it_can(arguments, uses_lstm, monkeypatch):
+    """LSTM runs its loop with K.lstm (which a backend may fuse) unless it is unrolled, has
+    per-step dropout or other activations; both paths give the same results."""
+    from kcore.layers import Embedding
+    tokens = np.random.RandomState(0).randint(0, 50, size=(4, 9))
+    tokens[0, :4] = 0                       # padding: masked first steps
+    targets = np.random.RandomState(1).rand(4, 9, 6)
+
+    def model():
+        lstm = LSTM(6, return_sequences=True, **arguments)
+        shape = {'batch_input_shape': (4, 9)} if arguments.get('stateful') else {}
+        built = Sequential([Embedding(50, 8, input_length=9, mask_zero=True, **shape), lstm])
+        built.compile('sgd', 'mse')
+        return built
+
+    calls = []
+    real = K.lstm
+    monkeypatch.setattr(K, 'lstm', lambda *a, **k: calls.append(1) or real(*a, **k),
+                        raising=False)
+    fused = model()
+    assert bool(calls) is uses_lstm
+    monkeypatch.setattr(LSTM, 'recur', Recurrent.recur)   # the generic K.rnn path
+    generic = model()
+    generic.set_weights(fused.get_weights())
+    results = [[m.predict(tokens, batch_size=4), m.train_on_batch(tokens, targets),
+                m.get_weights()] for m in (fused, generic)]
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-5, atol=1e-6)
+    if 'dropout_U' in arguments:            # training draws different random masks
+        return
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-5)
+    for got, want in zip(results[0][2], results[1][2]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)

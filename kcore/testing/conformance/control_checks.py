@@ -142,6 +142,33 @@ class ControlChecks:
     def test_lstm_go_backwards(self, K):
         self._lstm(K, 'tanh', 'hard_sigmoid', True, None)
 
+    @pytest.mark.parametrize('activation, inner_activation, go_backwards',
+                             [('tanh', 'hard_sigmoid', False), ('tanh', 'sigmoid', True),
+                              ('relu', 'sigmoid', False), ('sigmoid', 'relu', True),
+                              ('linear', 'hard_sigmoid', False)])
+    def test_lstm_matches_rnn(self, K, activation, inner_activation, go_backwards):
+        """A backend's own lstm (e.g. fused) against the protocol's default on rnn, with
+        masked first steps, a fully masked sample and non-zero initial states."""
+        from kcore.backend.protocol import Backend
+        mask = (rng(7).rand(5, 7) > 0.3).astype('float32')
+        mask[1, :3], mask[2] = 0, 0
+        arrays = [rng(8).randn(5, 7, 24), rng(9).randn(6, 24) * 0.3, rng(10).randn(5, 6),
+                  rng(11).randn(5, 6), mask]
+
+        def results(lstm):
+            def fn(x, kernel, h, c, m):
+                last, outputs, states = lstm(x, kernel, [h, c], activation,
+                                             inner_activation, go_backwards=go_backwards,
+                                             mask=m)
+                weights = K.constant(rng(12).randn(5, 7, 6))
+                loss = K.sum(outputs * weights) + K.sum(states[1] * 2) + K.sum(last)
+                return [last, outputs] + list(states) + K.gradients(loss, [x, kernel, h, c])
+            return evaluate(K, fn, *arrays)
+
+        default = lambda *args, **kwargs: Backend.lstm(K, *args, **kwargs)
+        for got, want in zip(results(K.lstm), results(default)):
+            assert_close(got, want, rtol=RTOL_SUM, atol=ATOL_SUM)
+
     def test_lstm_unknown_activation(self, K):
         x, kernel, h, c = placeholders(K, [np.zeros((2, 3, 8)), np.zeros((2, 8)),
                                            np.zeros((2, 2)), np.zeros((2, 2))])

@@ -1,26 +1,17 @@
-"""The fused LSTM kernel (``lstm_kernel.cc``): built on first use, cached, and loaded as
-TensorFlow custom ops with their gradient.
-
-The kernel is compiled with the machine's C++ compiler (``$CXX``, else ``g++``) against the
-headers of the installed TensorFlow, once per source, TensorFlow version, compiler and CPU,
-into ``$KCORE_CACHE_DIR`` (default ``$XDG_CACHE_HOME/kcore``, else ``~/.cache/kcore``).
-Where it cannot be built, ``K.lstm`` warns once and falls back to the generic ``K.rnn``
-loop. ``KCORE_TF_FUSED_LSTM=0`` turns the kernel off.
+"""The fused LSTM kernel (``lstm_kernel.cc`` on kcore/native/lstm.h) as TensorFlow custom
+ops with their gradient: built on first use with kcore.native.build (against the installed
+TensorFlow's headers) and cached. Where it cannot be built, ``K.lstm`` warns once and falls
+back to the generic ``K.rnn`` loop. ``KCORE_TF_FUSED_LSTM=0`` turns the kernel off.
 """
-import hashlib
 import os
-import platform
-import subprocess
-import tempfile
 import threading
 import warnings
 
 import tensorflow as tf
 
+from kcore import native
+
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.cc')
-# Tried in order. Eigen's AVX512-FP16 code does not compile with this TensorFlow's headers,
-# so the native instruction set goes without it.
-ARCH_FLAGS = (['-march=native', '-mno-avx512fp16'], ['-march=native'], [])
 
 _lock = threading.Lock()
 _state = {}
@@ -29,14 +20,6 @@ _state = {}
 def enabled():
     return os.environ.get('KCORE_TF_FUSED_LSTM', '1').strip().lower() not in ('0', 'false',
                                                                                 'no', 'off')
-
-
-def cache_dir():
-    root = os.environ.get('KCORE_CACHE_DIR')
-    if not root:
-        base = os.environ.get('XDG_CACHE_HOME') or os.path.join('~', '.cache')
-        root = os.path.join(os.path.expanduser(base), 'kcore')
-    return root
 
 
 def library():
@@ -56,48 +39,9 @@ def library():
         return _state['library']
 
 
-def _compiler():
-    return os.environ.get('CXX') or 'g++'
-
-
-def _cpu_flags():
-    try:
-        with open('/proc/cpuinfo') as info:
-            return next((line for line in info if line.startswith('flags')), '')
-    except OSError:
-        return platform.processor()
-
-
 def _build():
-    """The path of the compiled kernel, building it if it isn't in the cache."""
-    with open(SOURCE, 'rb') as source:
-        key = hashlib.sha256(source.read())
-    for part in (tf.__version__, _compiler(), platform.machine(), _cpu_flags()):
-        key.update(part.encode())
-    folder = cache_dir()
-    os.makedirs(folder, exist_ok=True)
-    target = os.path.join(folder, 'kcore_tf_lstm-%s.so' % key.hexdigest()[:20])
-    if os.path.exists(target):
-        return target
-    base = ([_compiler(), '-shared', '-fPIC', '-O3', '-w', SOURCE]
-            + tf.sysconfig.get_compile_flags() + tf.sysconfig.get_link_flags())
-    errors = []
-    for arch in ARCH_FLAGS:
-        handle, partial = tempfile.mkstemp(suffix='.so', dir=folder)
-        os.close(handle)
-        try:
-            done = subprocess.run(base + arch + ['-o', partial], capture_output=True,
-                                  text=True)
-        except OSError as error:   # no compiler
-            os.unlink(partial)
-            raise RuntimeError('cannot run the C++ compiler %r: %s' % (_compiler(), error))
-        if done.returncode == 0:
-            os.replace(partial, target)   # whole, or not at all, for concurrent builders
-            return target
-        os.unlink(partial)
-        errors.append('%s %s: %s' % (_compiler(), ' '.join(arch),
-                                     done.stderr.strip()[-600:]))
-    raise RuntimeError('compiling %s failed:\n%s' % (SOURCE, '\n'.join(errors)))
+    flags = tf.sysconfig.get_compile_flags() + tf.sysconfig.get_link_flags()
+    return native.build('kcore_tf_lstm', [SOURCE], flags, key_parts=[tf.__version__])
 
 
 def lstm(zx, recurrent_kernel, h0, c0, mask, activation, inner_activation):

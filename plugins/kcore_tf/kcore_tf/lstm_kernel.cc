@@ -1,21 +1,16 @@
-// kcore's fused LSTM for TensorFlow on the CPU: a whole sequence in one op.
+// kcore's fused LSTM as TensorFlow ops on the CPU: kcore/native/lstm.h (the loop, forward
+// and backward) with Eigen's matrix product, on the op's thread pool.
 //
-// KcoreLstm runs the recurrence z_t = zx_t + h_{t-1} U over the time axis of zx
-// (batch, time, 4n), with the gates side by side in the order i, f, c, o:
-//   i, f, o = inner(z_i), inner(z_f), inner(z_o);   g = act(z_c)
-//   c_t = f c_{t-1} + i g;                           h_t = o act(c_t)
-// A sample whose mask is 0 at a step keeps its previous h and c. It outputs h and c
-// at every step and the gate activations, which KcoreLstmGrad needs for the backward
-// pass. KcoreLstmGrad returns the gradients of zx, h0 and c0; the caller forms the
-// gradient of U as one product of the previous outputs with the gradient of zx.
-//
-// Samples are independent, so each op splits the batch into blocks of rows that run
-// the whole sequence on separate threads, with no synchronisation between steps.
+// KcoreLstm(zx, U, h0, c0, mask) -> h, c (batch, time, units) and the gate activations
+// (batch, time, 4 units); KcoreLstmGrad returns the gradients of zx, h0 and c0. An empty
+// mask means none. The batch is split into blocks of rows that run the whole sequence on
+// separate threads.
 #include <Eigen/Core>
 
 #include <algorithm>
 #include <string>
 
+#include "lstm.h"
 #include "tensorflow/core/framework/op.h"
 #include "tensorflow/core/framework/op_kernel.h"
 #include "tensorflow/core/framework/shape_inference.h"
@@ -35,64 +30,18 @@ using tensorflow::errors::InvalidArgument;
 using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using Rows = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
 using ConstRows = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
-using Vector = Eigen::Map<Eigen::ArrayXf>;
-using ConstVector = Eigen::Map<const Eigen::ArrayXf>;
 
-enum class Activation { kTanh, kSigmoid, kHardSigmoid, kRelu, kLinear };
-
-bool Parse(const std::string& name, Activation* out) {
-  static const std::pair<const char*, Activation> kNames[] = {
-      {"tanh", Activation::kTanh}, {"sigmoid", Activation::kSigmoid},
-      {"hard_sigmoid", Activation::kHardSigmoid}, {"relu", Activation::kRelu},
-      {"linear", Activation::kLinear}};
-  for (const auto& entry : kNames) {
-    if (name == entry.first) {
-      *out = entry.second;
-      return true;
-    }
-  }
-  return false;
-}
-
-// x = activation(x), in place.
-void Apply(Activation a, float* data, int n) {
-  Vector x(data, n);
-  switch (a) {
-    case Activation::kTanh: x = x.tanh(); break;
-    case Activation::kSigmoid: x = x.logistic(); break;
-    case Activation::kHardSigmoid: x = (x * 0.2f + 0.5f).max(0.f).min(1.f); break;
-    case Activation::kRelu: x = x.max(0.f); break;
-    case Activation::kLinear: break;
+// C = A B or A B^T (row-major, leading dimensions lda, ldb, ldc) with Eigen.
+void EigenGemm(int64_t rows, int64_t cols, int64_t inner, const float* a, int64_t lda,
+               const float* b, int64_t ldb, bool transpose_b, float* c, int64_t ldc) {
+  ConstRows A(a, rows, inner, Eigen::OuterStride<>(lda));
+  Rows C(c, rows, cols, Eigen::OuterStride<>(ldc));
+  if (transpose_b) {
+    C.noalias() = A * ConstRows(b, cols, inner, Eigen::OuterStride<>(ldb)).transpose();
+  } else {
+    C.noalias() = A * ConstRows(b, inner, cols, Eigen::OuterStride<>(ldb));
   }
 }
-
-// g *= activation'(x), the derivative written with the activation's output y.
-void TimesDerivative(Activation a, const float* y_data, float* g_data, int n) {
-  ConstVector y(y_data, n);
-  Vector g(g_data, n);
-  switch (a) {
-    case Activation::kTanh: g *= 1.f - y * y; break;
-    case Activation::kSigmoid: g *= y * (1.f - y); break;
-    case Activation::kHardSigmoid:
-      g *= ((y > 0.f) && (y < 1.f)).cast<float>() * 0.2f;
-      break;
-    case Activation::kRelu: g *= (y > 0.f).cast<float>(); break;
-    case Activation::kLinear: break;
-  }
-}
-
-// Shapes and pointers shared by both ops; rows are samples, laid out (batch, time, ...).
-struct Sequence {
-  int64_t batch, steps, units;
-  const float* U;      // (units, 4 units)
-  const float* h0;     // (batch, units)
-  const float* c0;
-  const float* mask;   // (batch, steps), or null
-  Activation act, inner;
-
-  bool Keep(int64_t b, int64_t t) const { return !mask || mask[b * steps + t] != 0.f; }
-  int64_t At(int64_t b, int64_t t, int64_t width) const { return (b * steps + t) * width; }
-};
 
 // Run fn(first_row, end_row) over blocks of the batch on the op's thread pool.
 template <typename Fn>
@@ -110,89 +59,6 @@ void ForRowBlocks(OpKernelContext* ctx, int64_t batch, Fn fn) {
                         if (begin < end) fn(begin, end);
                       }
                     });
-}
-
-void Forward(const Sequence& s, const float* zx, float* h, float* c, float* gates,
-             int64_t begin, int64_t end) {
-  const int64_t n = s.units, rows = end - begin;
-  ConstRows U(s.U, n, 4 * n, Eigen::OuterStride<>(4 * n));
-  Eigen::ArrayXf cell(n);
-  for (int64_t t = 0; t < s.steps; ++t) {
-    const float* h_prev = t ? h + s.At(begin, t - 1, n) : s.h0 + begin * n;
-    const int64_t h_stride = t ? s.steps * n : n;
-    Rows z(gates + s.At(begin, t, 4 * n), rows, 4 * n, Eigen::OuterStride<>(s.steps * 4 * n));
-    z.noalias() = ConstRows(h_prev, rows, n, Eigen::OuterStride<>(h_stride)) * U;
-    for (int64_t b = begin; b < end; ++b) {
-      float* zb = gates + s.At(b, t, 4 * n);
-      Vector(zb, 4 * n) += ConstVector(zx + s.At(b, t, 4 * n), 4 * n);
-      const float* hp = t ? h + s.At(b, t - 1, n) : s.h0 + b * n;
-      const float* cp = t ? c + s.At(b, t - 1, n) : s.c0 + b * n;
-      Vector h_out(h + s.At(b, t, n), n), c_out(c + s.At(b, t, n), n);
-      if (!s.Keep(b, t)) {
-        h_out = ConstVector(hp, n);
-        c_out = ConstVector(cp, n);
-        continue;
-      }
-      Apply(s.inner, zb, 2 * n);           // i, f
-      Apply(s.act, zb + 2 * n, n);         // g
-      Apply(s.inner, zb + 3 * n, n);       // o
-      ConstVector i(zb, n), f(zb + n, n), g(zb + 2 * n, n), o(zb + 3 * n, n);
-      c_out = f * ConstVector(cp, n) + i * g;
-      cell = c_out;
-      Apply(s.act, cell.data(), n);
-      h_out = o * cell;
-    }
-  }
-}
-
-void Backward(const Sequence& s, const float* h, const float* c, const float* gates,
-              const float* grad_h, const float* grad_c, float* grad_zx, float* grad_h0,
-              float* grad_c0, int64_t begin, int64_t end) {
-  const int64_t n = s.units, rows = end - begin;
-  ConstRows U(s.U, n, 4 * n, Eigen::OuterStride<>(4 * n));
-  // dh, dc: the gradients reaching h_t, c_t from later steps, per row of this block.
-  Matrix dh = Matrix::Zero(rows, n), dc = Matrix::Zero(rows, n), through(rows, n);
-  Eigen::ArrayXf cell(n), work(n);
-  for (int64_t t = s.steps - 1; t >= 0; --t) {
-    for (int64_t b = begin; b < end; ++b) {
-      const int64_t r = b - begin;
-      Vector dh_b(dh.row(r).data(), n), dc_b(dc.row(r).data(), n);
-      dh_b += ConstVector(grad_h + s.At(b, t, n), n);
-      dc_b += ConstVector(grad_c + s.At(b, t, n), n);
-      Vector dz(grad_zx + s.At(b, t, 4 * n), 4 * n);
-      if (!s.Keep(b, t)) {  // h and c were carried over: their gradients pass through
-        dz.setZero();
-        continue;
-      }
-      const float* zb = gates + s.At(b, t, 4 * n);
-      ConstVector i(zb, n), f(zb + n, n), g(zb + 2 * n, n), o(zb + 3 * n, n);
-      ConstVector cp(t ? c + s.At(b, t - 1, n) : s.c0 + b * n, n);
-      cell = ConstVector(c + s.At(b, t, n), n);
-      Apply(s.act, cell.data(), n);
-      work = dh_b * o;
-      TimesDerivative(s.act, cell.data(), work.data(), n);
-      dc_b += work;
-      Vector dz_i(dz.data(), n), dz_f(dz.data() + n, n), dz_g(dz.data() + 2 * n, n),
-          dz_o(dz.data() + 3 * n, n);
-      dz_i = dc_b * g;
-      dz_f = dc_b * cp;
-      dz_g = dc_b * i;
-      dz_o = dh_b * cell;
-      TimesDerivative(s.inner, zb, dz.data(), 2 * n);
-      TimesDerivative(s.act, zb + 2 * n, dz.data() + 2 * n, n);
-      TimesDerivative(s.inner, zb + 3 * n, dz.data() + 3 * n, n);
-      dc_b *= f;
-    }
-    // dh_{t-1} = dz_t U^T on the rows that stepped; carried rows keep their dh.
-    ConstRows dz(grad_zx + s.At(begin, t, 4 * n), rows, 4 * n,
-                 Eigen::OuterStride<>(s.steps * 4 * n));
-    through.noalias() = dz * U.transpose();
-    for (int64_t b = begin; b < end; ++b) {
-      if (s.Keep(b, t)) dh.row(b - begin) = through.row(b - begin);
-    }
-  }
-  Eigen::Map<Matrix>(grad_h0 + begin * n, rows, n) = dh;
-  Eigen::Map<Matrix>(grad_c0 + begin * n, rows, n) = dc;
 }
 
 // Report ``status`` on ``ctx`` and return false.
@@ -237,7 +103,7 @@ class ActivationsKernel : public OpKernel {
     std::string act, inner;
     OP_REQUIRES_OK(ctx, ctx->GetAttr("activation", &act));
     OP_REQUIRES_OK(ctx, ctx->GetAttr("inner_activation", &inner));
-    OP_REQUIRES(ctx, Parse(act, &act_) && Parse(inner, &inner_),
+    OP_REQUIRES(ctx, ParseActivation(act, &act_) && ParseActivation(inner, &inner_),
                 InvalidArgument("KcoreLstm: activations must be tanh, sigmoid, hard_sigmoid, "
                                 "relu or linear; got ", act, " and ", inner));
   }
@@ -265,7 +131,7 @@ class LstmOp : public ActivationsKernel {
     if (s.steps == 0) return;
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
       Forward(s, zx.flat<float>().data(), h->flat<float>().data(), c->flat<float>().data(),
-              gates->flat<float>().data(), begin, end);
+              gates->flat<float>().data(), begin, end, EigenGemm);
     });
   }
 };
@@ -296,7 +162,7 @@ class LstmGradOp : public ActivationsKernel {
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
       Backward(s, data(4), data(5), gates.flat<float>().data(), data(7), data(8),
                grad_zx->flat<float>().data(), grad_h0->flat<float>().data(),
-               grad_c0->flat<float>().data(), begin, end);
+               grad_c0->flat<float>().data(), begin, end, EigenGemm);
     });
   }
 };

@@ -11,7 +11,8 @@ from pytensor.graph.op import Op
 from pytensor.ifelse import ifelse
 from pytensor.scalar import upcast
 
-from kcore_theano import rnn
+from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
+from kcore_theano import lstm, rnn
 from kcore_theano.rnn import match as _match, scan as _scan
 
 
@@ -195,6 +196,18 @@ class ControlOps:
             constants=None, unroll=False, input_length=None):
         return rnn.rnn(step_function, inputs, initial_states, go_backwards, mask, constants,
                        unroll, input_length)
+
+    def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
+             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
+        """The fused Ops of ``kcore_theano.lstm`` where they apply; else the protocol's
+        ``rnn`` loop."""
+        arguments = (inputs, recurrent_kernel, initial_states, activation, inner_activation,
+                     go_backwards, mask)
+        if {activation, inner_activation} <= set(LSTM_ACTIVATIONS):
+            results = lstm.fused_lstm(*arguments)
+            if results is not None:
+                return results
+        return Backend.lstm(self, *arguments)
 
     # ---------------------------------------------------------- switch, phase
     def switch(self, condition, then_expression, else_expression):

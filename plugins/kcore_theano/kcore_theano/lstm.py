@@ -1,0 +1,180 @@
+"""``K.lstm`` on PyTensor: the fused loop of kcore/native/lstm.h as two Ops, the sequence
+and its gradient, whose ``perform`` calls the compiled kernel (``lstm_kernel.cc``) through
+ctypes, without the GIL.
+
+The kernel is built on first use with kcore.native.build, linked to scipy-openblas32 (one
+thread, as PyTensor's own products), and cached. Where it cannot be built, ``K.lstm`` warns
+once and runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
+"""
+import ctypes
+import os
+import threading
+import warnings
+
+import numpy as np
+import pytensor.tensor as pt
+from pytensor.gradient import DisconnectedType
+from pytensor.graph.basic import Apply
+from pytensor.graph.op import Op
+
+from kcore import native
+from kcore_theano import blas
+
+SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.cc')
+
+_lock = threading.Lock()
+_state = {}
+
+
+def enabled():
+    return os.environ.get('KCORE_THEANO_FUSED_LSTM', '1').strip().lower() not in (
+        '0', 'false', 'no', 'off')
+
+
+def library():
+    """The loaded kernel (a ctypes library), or None (with a warning, once)."""
+    if not enabled():
+        return None
+    with _lock:
+        if 'library' not in _state:
+            try:
+                _state['library'] = ctypes.CDLL(_build())
+            except (OSError, RuntimeError) as error:
+                _state['library'] = None
+                warnings.warn('kcore-theano: the fused LSTM kernel could not be built, so '
+                              'LSTM layers run the generic scan (slower). Set '
+                              'KCORE_THEANO_FUSED_LSTM=0 to skip the attempt. Reason: %s'
+                              % (error,), RuntimeWarning, stacklevel=3)
+        return _state['library']
+
+
+def _build():
+    found = blas._scipy_openblas()
+    if found is None:
+        raise RuntimeError('the kernel links scipy-openblas32, which is not installed')
+    lib_dir, name = found
+    return native.build('kcore_theano_lstm', [SOURCE],
+                        ['-L' + lib_dir, '-l' + name, '-Wl,-rpath,' + lib_dir])
+
+
+def _float32(array):
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def _call(function, sizes, arrays, names, outputs):
+    """Run the kernel's ``function`` on (batch, steps, units), the input arrays (an empty
+    mask as a null pointer), the activation names and the output arrays."""
+    pointer = lambda a: a.ctypes.data_as(ctypes.c_void_p) if a.size else None
+    arguments = ([ctypes.c_int64(size) for size in sizes] + [pointer(a) for a in arrays]
+                 + [name.encode() for name in names] + [pointer(a) for a in outputs])
+    if function(*arguments) != 0:
+        raise ValueError('lstm: unknown activation in %s.' % (names,))
+
+
+def _check(op, zx, kernel, h0, c0, mask):
+    batch, steps, width = zx.shape
+    units = kernel.shape[0]
+    if kernel.shape != (units, 4 * units) or width != 4 * units:
+        raise ValueError('%s: the recurrent kernel must be (units, 4 units) and the inputs '
+                         'must end in 4 units; got kernel %s, inputs %s.'
+                         % (op, kernel.shape, zx.shape))
+    if h0.shape != (batch, units) or c0.shape != (batch, units):
+        raise ValueError('%s: the initial states must be %s; got %s and %s.'
+                         % (op, (batch, units), h0.shape, c0.shape))
+    if mask.size and mask.shape != (batch, steps):
+        raise ValueError('%s: the mask must be (batch, time) = %s; got %s.'
+                         % (op, (batch, steps), mask.shape))
+    return batch, steps, units
+
+
+class LstmOp(Op):
+    """(zx, U, h0, c0, mask) -> h, c at every step and the gate activations; an empty mask
+    means none."""
+
+    __props__ = ('activation', 'inner_activation')
+
+    def __init__(self, activation, inner_activation):
+        self.activation, self.inner_activation = activation, inner_activation
+
+    def make_node(self, zx, kernel, h0, c0, mask):
+        inputs = [pt.as_tensor_variable(v) for v in (zx, kernel, h0, c0, mask)]
+        sequence = pt.tensor3(dtype='float32')
+        return Apply(self, inputs, [sequence.type(), sequence.type(), sequence.type()])
+
+    def perform(self, node, inputs, output_storage):
+        zx, kernel, h0, c0, mask = map(_float32, inputs)
+        batch, steps, units = _check('lstm', zx, kernel, h0, c0, mask)
+        h = np.empty((batch, steps, units), np.float32)
+        c, gates = np.empty_like(h), np.empty_like(zx)
+        _call(library().kcore_lstm_forward, (batch, steps, units), (zx, kernel, h0, c0, mask),
+              (self.activation, self.inner_activation), (h, c, gates))
+        for storage, value in zip(output_storage, (h, c, gates)):
+            storage[0] = value
+
+    def infer_shape(self, fgraph, node, shapes):
+        zx, kernel = shapes[:2]
+        sequence = (zx[0], zx[1], kernel[0])
+        return [sequence, sequence, zx]
+
+    def L_op(self, inputs, outputs, output_grads):
+        zx, kernel, h0, c0, mask = inputs
+        h, c, gates = outputs
+        grad_h, grad_c = [pt.zeros_like(out) if isinstance(grad.type, DisconnectedType)
+                          else grad for grad, out in zip(output_grads[:2], (h, c))]
+        grad_zx, grad_h0, grad_c0 = LstmGradOp(self.activation, self.inner_activation)(
+            kernel, h0, c0, mask, h, c, gates, grad_h, grad_c)
+        # dU = sum over steps of h_{t-1}^T dz_t: one product over all samples and steps.
+        units = kernel.shape[0]
+        h_prev = pt.concatenate([h0[:, None], h[:, :-1]], axis=1)
+        grad_kernel = pt.dot(h_prev.reshape((-1, units)).T, grad_zx.reshape((-1, 4 * units)))
+        return [grad_zx, grad_kernel, grad_h0, grad_c0, pt.zeros_like(mask)]
+
+
+class LstmGradOp(Op):
+    """(U, h0, c0, mask, h, c, gates, dh, dc) -> the gradients of zx, h0 and c0."""
+
+    __props__ = ('activation', 'inner_activation')
+
+    def __init__(self, activation, inner_activation):
+        self.activation, self.inner_activation = activation, inner_activation
+
+    def make_node(self, *inputs):
+        inputs = [pt.as_tensor_variable(v) for v in inputs]
+        return Apply(self, inputs, [inputs[6].type(), inputs[1].type(), inputs[2].type()])
+
+    def perform(self, node, inputs, output_storage):
+        kernel, h0, c0, mask, h, c, gates, grad_h, grad_c = map(_float32, inputs)
+        batch, steps, units = _check('lstm gradient', gates, kernel, h0, c0, mask)
+        grad_zx = np.empty_like(gates)
+        grad_h0, grad_c0 = np.empty_like(h0), np.empty_like(c0)
+        _call(library().kcore_lstm_backward, (batch, steps, units),
+              (kernel, h0, c0, mask), (self.activation, self.inner_activation),
+              (h, c, gates, grad_h, grad_c, grad_zx, grad_h0, grad_c0))
+        for storage, value in zip(output_storage, (grad_zx, grad_h0, grad_c0)):
+            storage[0] = value
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [shapes[6], shapes[1], shapes[2]]
+
+
+def fused_lstm(inputs, kernel, initial_states, activation, inner_activation, go_backwards,
+               mask):
+    """``K.lstm``'s results from the fused Ops, or None where they don't apply (another
+    dtype than float32, or no kernel)."""
+    tensors = [pt.as_tensor_variable(t) for t in [inputs, kernel] + list(initial_states)]
+    if any(t.dtype != 'float32' for t in tensors) or tensors[0].ndim != 3 \
+            or library() is None:
+        return None
+    x, kernel, h0, c0 = tensors
+    if mask is not None:
+        mask = pt.as_tensor_variable(mask)
+        mask = pt.cast(mask.reshape((mask.shape[0], mask.shape[1])), 'float32')
+    if go_backwards:
+        x = x[:, ::-1]
+        mask = None if mask is None else mask[:, ::-1]
+    op = LstmOp(activation, inner_activation)
+    h, c, _ = op(x, kernel, h0, c0, pt.zeros((0, 0), 'float32') if mask is None else mask)
+    outputs = h
+    if mask is not None:   # as rnn: zeros until a sample's first kept step
+        outputs = pt.switch(pt.gt(pt.cumsum(mask, axis=1), 0)[:, :, None], h, pt.zeros_like(h))
+    return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
