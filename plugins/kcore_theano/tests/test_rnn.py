@@ -65,9 +65,11 @@ def test_lstm_with_recurrent_dropout_trains():
             assert not any(isinstance(n.op, RandomVariable) for n in node.op.fgraph.apply_nodes)
 
 
-def test_lstm_gradient_sums_the_recurrent_weights_after_the_loop():
+def test_lstm_gradient_sums_the_recurrent_weights_after_the_loop(monkeypatch):
     # With the gates' recurrent weights joined outside the loop, PyTensor moves the sum of
     # their gradient out of the gradient's loop: no (units, units) accumulators per gate.
+    # (The generic scan, which LSTM runs without the fused kernel.)
+    monkeypatch.setenv('KCORE_THEANO_FUSED_LSTM', '0')
     K = backend()
     from kcore.layers import LSTM
     from kcore.models import Sequential
