@@ -1,15 +1,11 @@
 """``K.lstm`` on PyTensor: the fused loop of kcore/native/lstm.h as two Ops, the sequence
-and its gradient, whose ``perform`` calls the compiled kernel (``lstm_kernel.cc``) through
-ctypes, without the GIL.
-
-The kernel is built on first use with kcore.native.build, linked to scipy-openblas32 (one
-thread, as PyTensor's own products), and cached. Where it cannot be built, ``K.lstm`` warns
-once and runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
+and its gradient, whose ``perform`` calls the compiled kernel (``lstm_kernel.cc``, in
+kcore-theano's native library, see native.py) through ctypes, without the GIL. Its matrix
+products are scipy-openblas32's, one thread as PyTensor's own. Where the library can't be
+built, ``K.lstm`` runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
 """
 import ctypes
 import os
-import threading
-import warnings
 
 import numpy as np
 import pytensor.tensor as pt
@@ -17,44 +13,14 @@ from pytensor.gradient import DisconnectedType
 from pytensor.graph.basic import Apply
 from pytensor.graph.op import Op
 
-from kcore import native
-from kcore_theano import blas
-
-SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.cc')
-
-_lock = threading.Lock()
-_state = {}
-
-
-def enabled():
-    return os.environ.get('KCORE_THEANO_FUSED_LSTM', '1').strip().lower() not in (
-        '0', 'false', 'no', 'off')
+from kcore_theano import native
 
 
 def library():
-    """The loaded kernel (a ctypes library), or None (with a warning, once)."""
-    if not enabled():
-        return None
-    with _lock:
-        if 'library' not in _state:
-            try:
-                _state['library'] = ctypes.CDLL(_build())
-            except (OSError, RuntimeError) as error:
-                _state['library'] = None
-                warnings.warn('kcore-theano: the fused LSTM kernel could not be built, so '
-                              'LSTM layers run the generic scan (slower). Set '
-                              'KCORE_THEANO_FUSED_LSTM=0 to skip the attempt. Reason: %s'
-                              % (error,), RuntimeWarning, stacklevel=3)
-        return _state['library']
-
-
-def _build():
-    found = blas._scipy_openblas()
-    if found is None:
-        raise RuntimeError('the kernel links scipy-openblas32, which is not installed')
-    lib_dir, name = found
-    return native.build('kcore_theano_lstm', [SOURCE],
-                        ['-L' + lib_dir, '-l' + name, '-Wl,-rpath,' + lib_dir])
+    """The native library when the fused LSTM is on and built, else None."""
+    off = os.environ.get('KCORE_THEANO_FUSED_LSTM', '1').strip().lower() in (
+        '0', 'false', 'no', 'off')
+    return None if off else native.library()
 
 
 def _float32(array):
@@ -106,7 +72,7 @@ class LstmOp(Op):
         batch, steps, units = _check('lstm', zx, kernel, h0, c0, mask)
         h = np.empty((batch, steps, units), np.float32)
         c, gates = np.empty_like(h), np.empty_like(zx)
-        _call(library().kcore_lstm_forward, (batch, steps, units), (zx, kernel, h0, c0, mask),
+        _call(native.library().kcore_lstm_forward, (batch, steps, units), (zx, kernel, h0, c0, mask),
               (self.activation, self.inner_activation), (h, c, gates))
         for storage, value in zip(output_storage, (h, c, gates)):
             storage[0] = value
@@ -147,7 +113,7 @@ class LstmGradOp(Op):
         batch, steps, units = _check('lstm gradient', gates, kernel, h0, c0, mask)
         grad_zx = np.empty_like(gates)
         grad_h0, grad_c0 = np.empty_like(h0), np.empty_like(c0)
-        _call(library().kcore_lstm_backward, (batch, steps, units),
+        _call(native.library().kcore_lstm_backward, (batch, steps, units),
               (kernel, h0, c0, mask), (self.activation, self.inner_activation),
               (h, c, gates, grad_h, grad_c, grad_zx, grad_h0, grad_c0))
         for storage, value in zip(output_storage, (grad_zx, grad_h0, grad_c0)):

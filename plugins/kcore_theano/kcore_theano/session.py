@@ -30,7 +30,7 @@ from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.utils import RandomStream
 
 from kcore import config
-from kcore_theano import flat_elemwise
+from kcore_theano import flat_elemwise, native
 
 _phase_var = None   # the symbolic learning phase (made on first use)
 _phase = None       # the int given to set_learning_phase, or None
@@ -186,7 +186,8 @@ class Function:
             inputs = list(inputs)
             for i, fmt, dtype in self._sparse_in:
                 inputs[i] = _sparse_value(inputs[i], fmt, dtype)
-        values = self._fn(*inputs)
+        with native.denormals_flushed():
+            values = self._fn(*inputs)
         return values[0] if self._single else values
 
 

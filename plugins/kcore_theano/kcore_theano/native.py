@@ -1,0 +1,70 @@
+"""kcore-theano's native code, one library built on first use with kcore.native.build and
+linked to scipy-openblas32: the fused LSTM loop (``lstm_kernel.cc`` on kcore/native/lstm.h)
+and the denormal control around function calls (``fp_control.cc``).
+
+Where it can't be built (no C++ compiler), kcore warns once; LSTM layers then run the
+generic scan and denormals are computed as they come.
+"""
+import contextlib
+import ctypes
+import os
+import threading
+import warnings
+
+from kcore import native
+from kcore_theano import blas
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCES = [os.path.join(HERE, name) for name in ('lstm_kernel.cc', 'fp_control.cc')]
+
+_lock = threading.Lock()
+_state = {}
+
+
+def library():
+    """The loaded library (ctypes), or None (with a warning, once)."""
+    with _lock:
+        if 'library' not in _state:
+            try:
+                loaded = ctypes.CDLL(_build())
+                loaded.kcore_flush_denormals.restype = ctypes.c_uint
+                loaded.kcore_restore_fp_control.argtypes = [ctypes.c_uint]
+                _state['library'] = loaded
+            except (OSError, RuntimeError) as error:
+                _state['library'] = None
+                warnings.warn('kcore-theano: its native code could not be built, so LSTM '
+                              'layers run the generic scan (slower) and denormal numbers are '
+                              'not flushed to zero. Reason: %s' % (error,), RuntimeWarning,
+                              stacklevel=3)
+        return _state['library']
+
+
+def _build():
+    found = blas._scipy_openblas()
+    if found is None:
+        raise RuntimeError('it links scipy-openblas32, which is not installed')
+    lib_dir, name = found
+    return native.build('kcore_theano_native', SOURCES,
+                        ['-L' + lib_dir, '-l' + name, '-Wl,-rpath,' + lib_dir])
+
+
+@contextlib.contextmanager
+def denormals_flushed():
+    """Run the block with denormal numbers flushed to zero (as TensorFlow's CPU kernels do:
+    arithmetic on them is ~100 times slower, and an optimizer's small running averages
+    reach them), then restore the caller's setting. KCORE_THEANO_FLUSH_DENORMALS=0 keeps
+    them."""
+    loaded = library() if _flush_enabled() else None
+    if loaded is None:
+        yield
+        return
+    previous = loaded.kcore_flush_denormals()
+    try:
+        yield
+    finally:
+        loaded.kcore_restore_fp_control(previous)
+
+
+def _flush_enabled():
+    return os.environ.get('KCORE_THEANO_FLUSH_DENORMALS', '1').strip().lower() not in (
+        '0', 'false', 'no', 'off')
