@@ -51,7 +51,7 @@ def _build():
 @contextlib.contextmanager
 def denormals_flushed():
     """Run the block with denormal numbers flushed to zero (as TensorFlow's CPU kernels do:
-    arithmetic on them is ~100 times slower, and an optimizer's small running averages
+    arithmetic on them is many times slower, and an optimizer's small running averages
     reach them), then restore the caller's setting. KCORE_THEANO_FLUSH_DENORMALS=0 keeps
     them."""
     loaded = library() if _flush_enabled() else None
