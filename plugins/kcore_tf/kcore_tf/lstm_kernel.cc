@@ -67,9 +67,11 @@ bool Fail(OpKernelContext* ctx, const tensorflow::Status& status) {
   return false;
 }
 
-// Check the shapes shared by both ops and fill ``s``; false after reporting an error.
+// Check the shapes shared by both ops and fill ``s`` (with the activations act, inner);
+// false after reporting an error.
 bool Describe(OpKernelContext* ctx, const Tensor& zx, const Tensor& U, const Tensor& h0,
-              const Tensor& c0, const Tensor& mask, Sequence* s) {
+              const Tensor& c0, const Tensor& mask, Activation act, Activation inner,
+              Sequence* s) {
   if (zx.dims() != 3)
     return Fail(ctx, InvalidArgument("KcoreLstm: zx must be (batch, time, 4 units); got shape ",
                                      zx.shape().DebugString()));
@@ -94,6 +96,8 @@ bool Describe(OpKernelContext* ctx, const Tensor& zx, const Tensor& U, const Ten
   s->h0 = h0.flat<float>().data();
   s->c0 = c0.flat<float>().data();
   s->mask = masked ? mask.flat<float>().data() : nullptr;
+  s->act = act;
+  s->inner = inner;
   return true;
 }
 
@@ -119,10 +123,9 @@ class LstmOp : public ActivationsKernel {
   void Compute(OpKernelContext* ctx) override {
     const Tensor& zx = ctx->input(0);
     Sequence s{};
-    if (!Describe(ctx, zx, ctx->input(1), ctx->input(2), ctx->input(3), ctx->input(4), &s))
+    if (!Describe(ctx, zx, ctx->input(1), ctx->input(2), ctx->input(3), ctx->input(4), act_,
+                  inner_, &s))
       return;
-    s.act = act_;
-    s.inner = inner_;
     Tensor *h, *c, *gates;
     const TensorShape out({s.batch, s.steps, s.units});
     OP_REQUIRES_OK(ctx, ctx->allocate_output(0, out, &h));
@@ -143,10 +146,9 @@ class LstmGradOp : public ActivationsKernel {
   void Compute(OpKernelContext* ctx) override {
     const Tensor& gates = ctx->input(6);
     Sequence s{};
-    if (!Describe(ctx, gates, ctx->input(0), ctx->input(1), ctx->input(2), ctx->input(3), &s))
+    if (!Describe(ctx, gates, ctx->input(0), ctx->input(1), ctx->input(2), ctx->input(3), act_,
+                  inner_, &s))
       return;
-    s.act = act_;
-    s.inner = inner_;
     const TensorShape seq({s.batch, s.steps, s.units});
     for (int index : {4, 5, 7, 8}) {
       OP_REQUIRES(ctx, ctx->input(index).shape() == seq,
