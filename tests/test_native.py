@@ -84,3 +84,14 @@ def test_cache_folder(monkeypatch, tmp_path):
     assert native.cache_dir() == str(tmp_path / 'kcore')
     monkeypatch.setenv('KCORE_CACHE_DIR', str(tmp_path / 'elsewhere'))
     assert native.cache_dir() == str(tmp_path / 'elsewhere')
+
+
+@pytest.mark.parametrize('value, off', [(None, False), ('1', False), ('yes', False),
+                                        ('0', True), (' Off ', True), ('false', True),
+                                        ('no', True)])
+def test_switched_off(monkeypatch, value, off):
+    if value is None:
+        monkeypatch.delenv('KCORE_DEMO_KERNEL', raising=False)
+    else:
+        monkeypatch.setenv('KCORE_DEMO_KERNEL', value)
+    assert native.switched_off('KCORE_DEMO_KERNEL') is off

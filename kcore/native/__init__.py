@@ -20,6 +20,12 @@ HEADERS = os.path.dirname(os.path.abspath(__file__))
 ARCH_FLAGS = (['-march=native', '-mno-avx512fp16'], ['-march=native'], [])
 
 
+def switched_off(variable):
+    """Whether the environment variable ``variable`` turns a native kernel off (0, false, no,
+    off; unset means on)."""
+    return os.environ.get(variable, '1').strip().lower() in ('0', 'false', 'no', 'off')
+
+
 def cache_dir():
     root = os.environ.get('KCORE_CACHE_DIR')
     if not root:

@@ -17,14 +17,9 @@ _lock = threading.Lock()
 _state = {}
 
 
-def enabled():
-    return os.environ.get('KCORE_TF_FUSED_LSTM', '1').strip().lower() not in ('0', 'false',
-                                                                                'no', 'off')
-
-
 def library():
     """The loaded op library, or None (with a warning, once) where it can't be built."""
-    if not enabled():
+    if native.switched_off('KCORE_TF_FUSED_LSTM'):
         return None
     with _lock:
         if 'library' not in _state:

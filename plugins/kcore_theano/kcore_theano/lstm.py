@@ -5,7 +5,6 @@ products are scipy-openblas32's, one thread as PyTensor's own. Where the library
 built, ``K.lstm`` runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
 """
 import ctypes
-import os
 
 import numpy as np
 import pytensor.tensor as pt
@@ -13,14 +12,13 @@ from pytensor.gradient import DisconnectedType
 from pytensor.graph.basic import Apply
 from pytensor.graph.op import Op
 
+from kcore.native import switched_off
 from kcore_theano import native
 
 
 def library():
     """The native library when the fused LSTM is on and built, else None."""
-    off = os.environ.get('KCORE_THEANO_FUSED_LSTM', '1').strip().lower() in (
-        '0', 'false', 'no', 'off')
-    return None if off else native.library()
+    return None if switched_off('KCORE_THEANO_FUSED_LSTM') else native.library()
 
 
 def _float32(array):

@@ -54,7 +54,7 @@ def denormals_flushed():
     arithmetic on them is many times slower, and an optimizer's small running averages
     reach them), then restore the caller's setting. KCORE_THEANO_FLUSH_DENORMALS=0 keeps
     them."""
-    loaded = library() if _flush_enabled() else None
+    loaded = None if native.switched_off('KCORE_THEANO_FLUSH_DENORMALS') else library()
     if loaded is None:
         yield
         return
@@ -64,7 +64,3 @@ def denormals_flushed():
     finally:
         loaded.kcore_restore_fp_control(previous)
 
-
-def _flush_enabled():
-    return os.environ.get('KCORE_THEANO_FLUSH_DENORMALS', '1').strip().lower() not in (
-        '0', 'false', 'no', 'off')
