@@ -1,8 +1,10 @@
-"""Test sessions per backend, each in its own virtualenv with kcore and one backend plugin.
+"""Test sessions per backend, each in its own virtualenv with kcore, one backend plugin
+and kcore-apps.
 
-``tests-<backend>`` runs kcore's whole test suite plus the plugin's own tests (the backend
-conformance suite) on that backend; ``conformance-<backend>`` runs only the plugin's tests;
-``parity`` installs both plugins and checks that the backends predict alike.
+``tests-<backend>`` runs kcore's whole test suite, the backend plugin's own tests (the
+backend conformance suite) and kcore-apps' tests on that backend; ``conformance-<backend>``
+runs only the backend plugin's tests; ``parity`` installs both backend plugins and checks
+that the backends predict alike; ``demo`` trains the README's convnet on the digits.
 ``nox`` runs the default sessions below.
 """
 import os
@@ -16,22 +18,27 @@ BACKENDS = {
     'tensorflow': 'plugins/kcore_tf',
     'theano': 'plugins/kcore_theano',
 }
-nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity']
+APPS = 'plugins/kcore_apps'
+# What the optional parts need: image preprocessing, plots, the scikit-learn wrappers and
+# the digits dataset, sparse checks (scipy).
+TEST_EXTRAS = ('pytest', 'scipy', 'pillow', 'pydot', 'scikit-learn')
+nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity', 'demo']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
 PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE}
 
 
 def _install_and_test(session, backend, plugin, paths):
-    session.install('-e', '.', '-e', plugin, 'pytest', 'scipy')  # scipy: sparse checks
+    session.install('-e', '.', '-e', plugin, '-e', APPS, *TEST_EXTRAS)
     session.run('pytest', *paths, *session.posargs, env=dict(PYTENSOR_ENV, KCORE_BACKEND=backend))
 
 
 def _sessions(backend, plugin):
     @nox.session(name='tests-%s' % backend)
     def tests(session):
-        """kcore's tests and the plugin's tests (the conformance suite) on one backend."""
-        _install_and_test(session, backend, plugin, ['tests', plugin + '/tests'])
+        """kcore's tests, the plugin's tests (the conformance suite) and kcore-apps' tests
+        on one backend."""
+        _install_and_test(session, backend, plugin, ['tests', plugin + '/tests', APPS + '/tests'])
 
     @nox.session(name='conformance-%s' % backend)
     def conformance(session):
@@ -56,9 +63,10 @@ def parity(session):
 
 @nox.session
 def demo(session):
-    """Train an MLP on scikit-learn's digits, print the test accuracy, save the model."""
-    session.install('-e', '.', '-e', 'plugins/kcore_tf', 'scikit-learn')
-    session.run('python', 'examples/digits_mlp.py', *session.posargs)
+    """Train a convnet on kcore.datasets.digits, print the test accuracy, save the model."""
+    session.install('-e', '.', '-e', 'plugins/kcore_tf', '-e', APPS + '[digits]')
+    session.run('python', 'examples/digits_cnn.py', '--out',
+                os.path.join(session.create_tmp(), 'digits_cnn.h5'), *session.posargs)
 
 
 @nox.session

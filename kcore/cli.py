@@ -1,6 +1,8 @@
-"""The ``kcore`` command: ``kcore plugins``, ``kcore backends``, ``kcore info``."""
+"""The ``kcore`` command: ``kcore plugins``, ``kcore backends``, ``kcore info``,
+``kcore datasets``."""
 import argparse
 import json
+import os
 import platform
 import sys
 import warnings
@@ -76,6 +78,43 @@ def cmd_info(args):
     return 0
 
 
+def dataset_files():
+    """One dict per file of each registered dataset: dataset, plugin, file, path, status."""
+    from kcore.plugins.registries import RegistryError
+    from kcore.utils import data_utils
+    rows = []
+    for entry in _manager().registries['datasets'].entries():
+        row = {'dataset': entry.name, 'plugin': entry.origin}
+        try:
+            files = getattr(entry.load(), 'FILES', ())
+        except RegistryError as e:
+            rows.append(dict(row, file='-', path='-', status='FAILED: %s' % e))
+            continue
+        if not files:
+            rows.append(dict(row, file='-', path='-', status='no download needed'))
+        for fname in files:
+            found = data_utils.find_cached(fname)
+            rows.append(dict(row, file=fname, status='downloaded' if found else 'not downloaded',
+                             path=found or os.path.join(data_utils.cache_folder(), fname)))
+    return rows
+
+
+def cmd_datasets(args):
+    """Registered datasets: their files, where they are cached, whether they are there."""
+    rows = dataset_files()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print('No dataset is registered. Install kcore-apps: pip install kcore-apps')
+        return 1
+    columns = ('dataset', 'file', 'status', 'path', 'plugin')
+    widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
+    for values in [columns] + [[r[c] for c in columns] for r in rows]:
+        print('  '.join(str(v).ljust(w) for v, w in zip(values, widths)).rstrip())
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog='kcore', description='kcore: the Keras 1 API with plugins.')
     parser.add_argument('--version', action='version', version='kcore %s' % kcore.__version__)
@@ -85,6 +124,9 @@ def main(argv=None):
     p.set_defaults(run=cmd_plugins)
     commands.add_parser('backends', help=cmd_backends.__doc__).set_defaults(run=cmd_backends)
     commands.add_parser('info', help=cmd_info.__doc__).set_defaults(run=cmd_info)
+    p = commands.add_parser('datasets', help=cmd_datasets.__doc__)
+    p.add_argument('--json', action='store_true', help='print the table as JSON')
+    p.set_defaults(run=cmd_datasets)
     args = parser.parse_args(argv)
     if not getattr(args, 'run', None):
         parser.print_help()

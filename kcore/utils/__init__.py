@@ -8,7 +8,8 @@ np_utils``), so importing this package costs nothing.
 """
 import importlib
 
-_SUBMODULES = ('np_utils', 'io_utils', 'layer_utils', 'conv_utils', 'generic_utils')
+_SUBMODULES = ('np_utils', 'io_utils', 'layer_utils', 'conv_utils', 'generic_utils', 'data_utils',
+               'visualize_util')
 
 
 def __getattr__(name):

@@ -1,0 +1,6 @@
+"""The datasets kcore-apps registers: ``kcore.datasets.<name>`` for each module here.
+
+Each dataset module has ``load_data`` with Keras 1.1.2's signature and ``FILES``, the
+cache names of what it downloads (``kcore datasets`` shows whether they are there).
+"""
+NAMES = ('mnist', 'cifar10', 'cifar100', 'imdb', 'reuters', 'digits')
