@@ -1,9 +1,13 @@
-"""kcore.utils.io_utils.HDF5Matrix: an HDF5 dataset read like a numpy array."""
+"""kcore.utils.io_utils: HDF5Matrix (an HDF5 dataset read like a numpy array),
+save_array/load_array and the overwrite prompt."""
+import os
+
 import h5py
 import numpy as np
 import pytest
 
-from kcore.utils.io_utils import HDF5Matrix
+from kcore.utils.io_utils import (HDF5Matrix, ask_to_proceed_with_overwrite, load_array,
+                                  save_array)
 
 
 @pytest.fixture
@@ -71,3 +75,36 @@ def test_errors_name_the_file_the_dataset_and_the_rows(datafile, tmp_path):
         x[[0, 7]]
     with pytest.raises(IndexError, match='expected an int, a slice or a list'):
         x[[0.5]]
+
+
+# ------------------------------------------------------------ save_array / load_array
+def test_save_array_and_load_array_round_trip(tmp_path):
+    path = str(tmp_path / 'features')
+    x = np.arange(24, dtype='float16').reshape(2, 3, 4)
+    save_array(x, path)
+    loaded = load_array(path)
+    assert loaded.dtype == np.float16
+    np.testing.assert_array_equal(loaded, x)
+    save_array([1, 2], path)                                # replaced whole
+    np.testing.assert_array_equal(load_array(path), [1, 2])
+    assert os.listdir(str(tmp_path)) == ['features']       # no temporary file left behind
+
+
+def test_load_array_errors_name_the_file(tmp_path, datafile):
+    with pytest.raises(ValueError, match=r"not written by save_array.*'array'.*data, group"):
+        load_array(datafile)
+    with pytest.raises(FileNotFoundError, match='nothing.h5'):
+        load_array(str(tmp_path / 'nothing.h5'))
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        save_array(np.zeros(2), str(tmp_path / 'missing' / 'x'))
+
+
+# --------------------------------------------------------------- overwrite prompt
+@pytest.mark.parametrize('answers, expected', [(['y'], True), (['maybe', ' YES '], True),
+                                               (['n'], False), (['', 'No'], False)])
+def test_ask_to_proceed_with_overwrite(monkeypatch, answers, expected):
+    prompts, replies = [], iter(answers)
+    monkeypatch.setattr('builtins.input', lambda prompt: prompts.append(prompt) or next(replies))
+    assert ask_to_proceed_with_overwrite('w.h5') is expected
+    assert prompts[0] == '[WARNING] w.h5 already exists - overwrite? [y/n] '
+    assert prompts[1:] == ['Enter "y" (overwrite) or "n" (cancel). '] * (len(answers) - 1)

@@ -4,7 +4,8 @@ import pytest
 
 from kcore.utils import np_utils
 from kcore.utils.np_utils import (accuracy, binary_logloss, categorical_probas_to_classes,
-                                  convert_kernel, kernel_convert, multiclass_logloss, normalize,
+                                  conv_input_length, conv_output_length, convert_kernel,
+                                  kernel_convert, multiclass_logloss, normalize,
                                   probas_to_classes, to_categorical)
 
 
@@ -99,3 +100,34 @@ def test_kernel_convert_is_the_pitfalls_page_alias():
     """SEED_API §20 item 32: both names exist; they are the same function."""
     assert kernel_convert is convert_kernel
     assert 'kernel_convert' in np_utils.__all__
+
+
+@pytest.mark.parametrize('args, expected', [
+    ((10, 3, 'valid', 1), 8), ((10, 3, 'same', 1), 10), ((10, 3, 'full', 1), 12),
+    ((10, 3, 'valid', 2), 4), ((10, 3, 'same', 3), 4), ((10, 3, 'valid', 1, 2), 6),
+    ((None, 3, 'valid', 1), None)])
+def test_conv_output_length(args, expected):
+    assert conv_output_length(*args) == expected
+
+
+@pytest.mark.parametrize('args, expected', [
+    ((8, 3, 'valid', 1), 10), ((10, 3, 'same', 1), 10), ((12, 3, 'full', 1), 10),
+    ((4, 3, 'valid', 2), 9), ((None, 3, 'same', 1), None)])
+def test_conv_input_length_as_keras_1(args, expected):
+    assert conv_input_length(*args) == expected
+
+
+def test_conv_lengths_reject_unknown_border_modes():
+    with pytest.raises(ValueError, match="Unknown border_mode 'causal'.*'full'"):
+        conv_output_length(10, 3, 'causal', 1)
+    with pytest.raises(ValueError, match="Unknown border_mode 'wide'"):
+        conv_input_length(10, 3, 'wide', 1)
+
+
+def test_np_utils_has_every_keras_1_name():
+    from kcore import backend as K
+    assert np_utils.K is K
+    for name in ('accuracy', 'binary_logloss', 'categorical_probas_to_classes',
+                 'conv_input_length', 'conv_output_length', 'convert_kernel',
+                 'multiclass_logloss', 'normalize', 'probas_to_classes', 'to_categorical'):
+        assert callable(getattr(np_utils, name))

@@ -14,6 +14,8 @@ import uuid
 
 import numpy as np
 
+from kcore.utils.io_utils import ask_to_proceed_with_overwrite
+
 # HDF5 keeps attributes in the object header, which holds at most 64 KiB: longer
 # name lists are split into key0, key1, ... (as later Keras versions do).
 _ATTR_LIMIT = 64000
@@ -176,13 +178,10 @@ def may_write(filepath, overwrite):
     if not interactive:
         raise FileExistsError('%r already exists and overwrite=False; pass overwrite=True to '
                               'replace it.' % filepath)
-    while True:
-        answer = input('[WARNING] %s already exists - overwrite? [y/n] ' % filepath)
-        if answer.strip().lower() in ('y', 'yes'):
-            return True
-        if answer.strip().lower() in ('n', 'no'):
-            print('Not saved: %s was left as it was.' % filepath)
-            return False
+    if ask_to_proceed_with_overwrite(filepath):
+        return True
+    print('Not saved: %s was left as it was.' % filepath)
+    return False
 
 
 def write_atomically(filepath, write):

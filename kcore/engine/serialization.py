@@ -124,7 +124,7 @@ def serialize_function(fn):
     is not callable as is ('raw')."""
     if isinstance(fn, types.FunctionType):
         if fn.__name__ == '<lambda>' or '<locals>' in fn.__qualname__:
-            return _dump_code(fn), 'lambda'
+            return dump_function(fn), 'lambda'
         return fn.__name__, 'function'
     if callable(fn) and hasattr(fn, '__name__'):
         return fn.__name__, 'function'
@@ -144,16 +144,26 @@ def deserialize_function(value, kind, owner):
                              % (owner, value, value, value))
         return found
     if kind == 'lambda':
-        if safe_mode():
-            raise ValueError('%s is stored as Python bytecode. Loading it runs arbitrary code '
-                             'from the config, so safe mode refuses it. If you trust the '
-                             'source, load with safe_mode=False.' % (owner,))
-        return _load_code(value)
+        return load_function(value, owner)
     raise ValueError('%s has an unknown function type %r; expected "function", "lambda" or '
                      '"raw".' % (owner, kind))
 
 
-def _dump_code(fn):
+class UnsafeBytecodeError(ValueError):
+    """Safe mode refused to rebuild a function from stored bytecode; ``owner`` says
+    which function ("the function of Lambda 'lambda_1'")."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        super().__init__(
+            '%s is stored as Python bytecode. Loading it runs arbitrary code from the config, '
+            'so safe mode refuses it. If you trust the source, load with safe_mode=False (or '
+            'inside kcore.engine.serialization.safe_mode_scope(False)).' % (owner,))
+
+
+def dump_function(fn):
+    """``(code, defaults, closure)`` for a Python function: its bytecode as base64 text,
+    its default values and the values its closure holds (None when it has none)."""
     code = codecs.encode(marshal.dumps(fn.__code__), 'base64').decode('ascii')
     closure = None
     if fn.__closure__:
@@ -161,7 +171,19 @@ def _dump_code(fn):
     return code, fn.__defaults__, closure
 
 
-def _load_code(value):
+def closure_cells(values):
+    """A closure (a tuple of cells) holding ``values``, as a function object needs."""
+    return tuple(types.CellType(v) for v in values)
+
+
+def load_function(value, owner='A stored function', globs=None):
+    """The function :func:`dump_function` described: ``value`` is its triple, or the code
+    alone. Keras 1.x code text (raw_unicode_escape) loads too. Safe mode (see
+    :func:`safe_mode`) refuses with :class:`UnsafeBytecodeError`, since this runs code.
+    ``globs`` is the function's global namespace (default: ``K``, ``np`` and the custom
+    objects in scope)."""
+    if safe_mode():
+        raise UnsafeBytecodeError(owner)
     code, defaults, closure = (list(value) + [None, None])[:3] \
         if isinstance(value, (list, tuple)) else (value, None, None)
     try:
@@ -169,9 +191,10 @@ def _load_code(value):
     except (UnicodeEncodeError, ValueError):   # Keras 1.x wrote raw_unicode_escape text
         raw = code.encode('raw_unicode_escape')
     code = marshal.loads(raw)
-    cells = None if closure is None else tuple(types.CellType(v) for v in closure)
-    return types.FunctionType(code, _function_globals(), code.co_name,
-                              tuple(defaults) if defaults is not None else None, cells)
+    cells = None if closure is None else closure_cells(closure)
+    return types.FunctionType(code, _function_globals() if globs is None else globs,
+                              code.co_name, tuple(defaults) if defaults is not None else None,
+                              cells)
 
 
 def _function_globals():

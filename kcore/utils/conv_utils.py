@@ -1,5 +1,6 @@
-"""Convolution-kernel layouts: flipping between true convolution and cross-correlation,
-transposing between the 'th' and 'tf' orderings, and converting loaded kernels.
+"""Convolution arithmetic and kernel layouts: output and input lengths along an axis,
+flipping kernels between true convolution and cross-correlation, transposing them
+between the 'th' and 'tf' orderings, and converting loaded kernels.
 
 Kernel layouts (the backend protocol's): 2D kernels are (nb_filter, stack, rows, cols)
 in 'th' and (rows, cols, stack, nb_filter) in 'tf'; 3D kernels likewise with three
@@ -10,6 +11,40 @@ convolutions, so its kernels are the spatially flipped ones.
 import warnings
 
 import numpy as np
+
+
+_BORDER_MODES = ('valid', 'same', 'full')
+
+
+def _check_border_mode(mode):
+    if mode not in _BORDER_MODES:
+        raise ValueError("Unknown border_mode %r: expected 'valid', 'same' or 'full'." % (mode,))
+
+
+def conv_output_length(input_length, filter_size, border_mode, stride, dilation=1):
+    """The output length of a convolution along one axis (None stays None).
+
+    'valid' keeps the positions where the dilated filter fits, 'same' keeps the length,
+    'full' adds every partial overlap; then one position in ``stride`` is kept.
+    """
+    if input_length is None:
+        return None
+    _check_border_mode(border_mode)
+    size = (filter_size - 1) * dilation + 1
+    length = {'same': input_length, 'valid': input_length - size + 1,
+              'full': input_length + size - 1}[border_mode]
+    return (length + stride - 1) // stride
+
+
+def conv_input_length(output_length, filter_size, border_mode, stride):
+    """The input length a convolution maps to ``output_length`` (None stays None):
+    ``(output_length - 1) * stride - 2 * pad + filter_size`` with pad 0 for 'valid',
+    ``filter_size // 2`` for 'same' and ``filter_size - 1`` for 'full', as Keras 1."""
+    if output_length is None:
+        return None
+    _check_border_mode(border_mode)
+    pad = {'valid': 0, 'same': filter_size // 2, 'full': filter_size - 1}[border_mode]
+    return (output_length - 1) * stride - 2 * pad + filter_size
 
 
 class KernelConversionWarning(UserWarning):

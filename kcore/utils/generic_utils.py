@@ -1,4 +1,6 @@
-"""Small helpers shared across kcore (``keras.utils.generic_utils``): the progress bar."""
+"""Small helpers shared across kcore (``keras.utils.generic_utils``): the progress bar,
+look-up by name, fixed-width table rows and storing Python functions as bytecode."""
+import difflib
 import sys
 import time
 
@@ -109,3 +111,87 @@ class Progbar:
     def _values_text(self):
         return ''.join(' - %s: %s' % (name, format_value(self.average(name)))
                        for name in self.unique_values)
+
+
+# ------------------------------------------------------------------ look-up
+def get_from_module(identifier, module_params, module_name, instantiate=False, kwargs=None):
+    """Resolve ``identifier`` against ``module_params`` (name -> object, such as a
+    module's ``globals()``); ``module_name`` ('optimizer', ...) is used in errors.
+
+    A name returns the object, or its instance when ``instantiate`` (called with
+    ``kwargs``); a config dict ``{'name': ..., **kwargs}`` is always instantiated;
+    anything else (an object already) comes back unchanged.
+    """
+    if isinstance(identifier, str):
+        found = _lookup(identifier, module_params, module_name)
+        return found(**(kwargs or {})) if instantiate else found
+    if isinstance(identifier, dict):
+        config = dict(identifier)   # Keras 1 popped 'name' from the caller's dict
+        if 'name' not in config:
+            raise ValueError("A %s config dict needs a 'name' key; got %r."
+                             % (module_name, identifier))
+        return _lookup(config.pop('name'), module_params, module_name)(**config)
+    return identifier
+
+
+def _lookup(name, module_params, module_name):
+    found = module_params.get(name)
+    if found is None:
+        close = difflib.get_close_matches(name, [k for k in module_params if isinstance(k, str)],
+                                          n=3, cutoff=0.6)
+        hint = ' Did you mean %s?' % ' or '.join(map(repr, close)) if close else ''
+        raise ValueError('Invalid %s: %r is not a known name.%s' % (module_name, name, hint))
+    return found
+
+
+def make_tuple(*args):
+    """The arguments as a tuple."""
+    return args
+
+
+# ------------------------------------------------------------------- tables
+def format_row(fields, positions):
+    """One line of a fixed-width table: field i is cut or padded to end at column
+    ``positions[i]``."""
+    line = ''
+    for field, end in zip(fields, positions):
+        line = (line + str(field))[:end]
+        line += ' ' * (end - len(line))
+    return line
+
+
+def display_table(rows, positions, print_fn=print):
+    """Print each row of ``rows`` (a sequence of fields) as :func:`format_row` lays it out."""
+    for fields in rows:
+        print_fn(format_row(fields, positions))
+
+
+# ---------------------------------------------------------------- functions
+def func_dump(func):
+    """``(code, defaults, closure)`` describing ``func``, for a JSON config: its bytecode
+    as base64 text (Keras 1 wrote raw_unicode_escape text; func_load reads both)."""
+    from kcore.engine import serialization
+    return serialization.dump_function(func)
+
+
+def func_load(code, defaults=None, closure=None, globs=None, safe_mode=None):
+    """The function :func:`func_dump` described; ``code`` may be the whole triple.
+
+    This runs bytecode, so it obeys safe mode as loading a ``Lambda`` does: with safe
+    mode on (the default) it raises ``UnsafeBytecodeError``. Pass ``safe_mode=False``, or
+    call it inside ``kcore.engine.serialization.safe_mode_scope(False)``, for code you
+    trust. ``globs`` is the function's global namespace (default: ``K``, ``np`` and the
+    custom objects in scope).
+    """
+    from kcore.engine import serialization
+    if isinstance(code, (tuple, list)):
+        code, defaults, closure = (list(code) + [None, None])[:3]
+    with serialization.safe_mode_scope(safe_mode):
+        return serialization.load_function((code, defaults, closure),
+                                           'The function given to func_load', globs)
+
+
+def func_reconstruct_closure(values):
+    """A closure (tuple of cells) holding ``values``, for building a function object."""
+    from kcore.engine import serialization
+    return serialization.closure_cells(values)

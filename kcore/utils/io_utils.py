@@ -1,4 +1,5 @@
-"""Input/output helpers (``keras.utils.io_utils``): an HDF5 dataset used like an array."""
+"""Input/output helpers (``keras.utils.io_utils``): an HDF5 dataset used like an array,
+saving one array to a file, and asking before overwriting a file."""
 import os
 
 import numpy as np
@@ -108,3 +109,36 @@ class HDF5Matrix:
         if not unique.size:
             return np.empty((0,) + self.shape[1:], dtype=self.dtype)
         return self.data[unique.tolist()][inverse]
+
+
+# The dataset save_array writes. Keras 1 used a bcolz folder; kcore writes one HDF5 file
+# with h5py, which kcore already needs for weights.
+ARRAY_DATASET = 'array'
+
+
+def save_array(array, name):
+    """Write ``array`` to the HDF5 file ``name`` (one dataset), replacing it whole: the
+    data goes to a temporary file beside it that is then renamed."""
+    from kcore.engine import hdf5_format
+    array = np.asarray(array)
+    hdf5_format.write_atomically(name, lambda f: f.create_dataset(ARRAY_DATASET, data=array))
+
+
+def load_array(name):
+    """The numpy array :func:`save_array` wrote to the file ``name``."""
+    from kcore.engine import hdf5_format
+    with hdf5_format.open_for_reading(name) as f:
+        if ARRAY_DATASET not in f:
+            raise ValueError('%r was not written by save_array: it has no dataset %r (its top '
+                             'level holds: %s).' % (os.fspath(name), ARRAY_DATASET,
+                                                   ', '.join(f.keys()) or 'nothing'))
+        return f[ARRAY_DATASET][()]
+
+
+def ask_to_proceed_with_overwrite(filepath):
+    """Ask on the terminal whether to overwrite ``filepath``; True for yes, False for no.
+    Asks again until the answer is y, yes, n or no (any case)."""
+    answer = input('[WARNING] %s already exists - overwrite? [y/n] ' % filepath)
+    while answer.strip().lower() not in ('y', 'yes', 'n', 'no'):
+        answer = input('Enter "y" (overwrite) or "n" (cancel). ')
+    return answer.strip().lower() in ('y', 'yes')

@@ -1,6 +1,14 @@
-"""Layer utilities (``keras.utils.layer_utils``): layer_from_config and print_summary."""
+"""Layer utilities (``keras.utils.layer_utils``): layer_from_config, print_summary and
+kernel conversion; ``Model`` and ``Sequential`` are here too, as in Keras 1."""
+import importlib
+
 from kcore import backend as K
 from kcore.engine import serialization
+from kcore.utils.conv_utils import convert_kernel  # noqa: F401 (a Keras 1 name of this module)
+from kcore.utils.generic_utils import format_row, get_from_module  # noqa: F401
+
+# Loaded on first use, so that this module and kcore.models can import each other's parts.
+_LAZY = {'Model': 'kcore.engine.training', 'Sequential': 'kcore.models'}
 
 
 def layer_from_config(config, custom_objects=None, safe_mode=None):
@@ -12,14 +20,6 @@ def layer_from_config(config, custom_objects=None, safe_mode=None):
     """
     with serialization.scope(custom_objects, safe_mode):
         return serialization.deserialize_layer(config)
-
-
-def _row(fields, positions):
-    line = ''
-    for field, end in zip(fields, positions):
-        line = (line + str(field))[:end]
-        line += ' ' * (end - len(line))
-    return line
 
 
 def _connections(layer, relevant_nodes):
@@ -54,14 +54,15 @@ def print_summary(layers, relevant_nodes=None, line_length=100, positions=(.33, 
     if positions[-1] <= 1:
         positions = [int(line_length * p) for p in positions]
     print_fn('_' * line_length)
-    print_fn(_row(['Layer (type)', 'Output Shape', 'Param #', 'Connected to'], positions))
+    print_fn(format_row(['Layer (type)', 'Output Shape', 'Param #', 'Connected to'], positions))
     print_fn('=' * line_length)
     for index, layer in enumerate(layers):
         links = _connections(layer, relevant_nodes) or ['']
-        print_fn(_row(['%s (%s)' % (layer.name, type(layer).__name__), _output_shape(layer),
-                       layer.count_params(), links[0]], positions))
+        name = '%s (%s)' % (layer.name, type(layer).__name__)
+        print_fn(format_row([name, _output_shape(layer), layer.count_params(), links[0]],
+                            positions))
         for link in links[1:]:
-            print_fn(_row(['', '', '', link], positions))
+            print_fn(format_row(['', '', '', link], positions))
         print_fn(('=' if index == len(layers) - 1 else '_') * line_length)
     trainable = count_weights([w for layer in layers for w in layer.trainable_weights])
     everything = count_weights([w for layer in layers for w in layer.weights])
@@ -74,3 +75,13 @@ def print_summary(layers, relevant_nodes=None, line_length=100, positions=(.33, 
 # Documented under this module by the pitfalls page (seed L2558); implemented beside the other
 # convolution-kernel helpers.
 from kcore.utils.conv_utils import convert_all_kernels_in_model  # noqa: E402,F401
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError('module kcore.utils.layer_utils has no attribute %r' % (name,))
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

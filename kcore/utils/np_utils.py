@@ -1,12 +1,13 @@
-"""Numpy helpers of Keras 1 (``keras.utils.np_utils``): class vectors, simple scores and
-convolution-kernel conversion.
+"""Numpy helpers of Keras 1 (``keras.utils.np_utils``): class vectors, simple scores,
+convolution lengths and convolution-kernel conversion.
 
 ``kernel_convert`` is an alias of ``convert_kernel``: the doc's pitfalls page uses
 that name (SEED_API §20 item 32), its reference entry the other.
 """
 import numpy as np
 
-from kcore.utils.conv_utils import convert_kernel
+from kcore import backend as K  # noqa: F401 (Keras 1 exposed K here; imports no library)
+from kcore.utils.conv_utils import conv_input_length, conv_output_length, convert_kernel
 
 kernel_convert = convert_kernel
 
@@ -101,4 +102,4 @@ def categorical_probas_to_classes(p):
 
 __all__ = ['to_categorical', 'normalize', 'binary_logloss', 'multiclass_logloss', 'accuracy',
            'probas_to_classes', 'categorical_probas_to_classes', 'convert_kernel',
-           'kernel_convert']
+           'kernel_convert', 'conv_input_length', 'conv_output_length']

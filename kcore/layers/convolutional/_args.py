@@ -3,6 +3,7 @@ convolutional layers."""
 import numbers
 
 from kcore import backend as K
+from kcore.utils.conv_utils import conv_output_length  # noqa: F401 (the layers' length rule)
 
 BORDER_MODES = ('valid', 'same')
 
@@ -103,16 +104,6 @@ def check_input_shape(layer, input_shape, dim_ordering, names, channels='channel
 
 
 # -------------------------------------------------------- length arithmetic
-def conv_output_length(length, size, mode, stride, dilation=1):
-    """Output length of a convolution (None stays None): 'valid' keeps the positions
-    where the dilated kernel fits, 'same' keeps the length; then strided."""
-    if length is None:
-        return None
-    size = (size - 1) * dilation + 1
-    length = length if mode == 'same' else length - size + 1
-    return (length + stride - 1) // stride
-
-
 def deconv_length_range(length, size, mode, stride):
     """The output lengths (low, high) a transposed convolution of ``length`` can have:
     o = s (i - 1) + a + k - 2p (the doc's formula), a in [0, s - 1]."""

@@ -1,6 +1,6 @@
 """Output lengths and 'same' padding shared by the pooling and locally-connected layers
 (their argument checks are the convolutional layers', kcore.layers.convolutional._args)."""
-from kcore.layers.convolutional._args import conv_output_length
+from kcore.utils.conv_utils import conv_output_length
 
 
 def same_padding(length, window, stride):
