@@ -86,10 +86,13 @@ def dataset_files():
     for entry in _manager().registries['datasets'].entries():
         row = {'dataset': entry.name, 'plugin': entry.origin}
         try:
-            files = getattr(entry.load(), 'FILES', ())
+            module = entry.load()
         except RegistryError as e:
             rows.append(dict(row, file='-', path='-', status='FAILED: %s' % e))
             continue
+        if not hasattr(module, 'load_data'):   # a helper module (keras.datasets.cifar)
+            continue
+        files = getattr(module, 'FILES', ())
         if not files:
             rows.append(dict(row, file='-', path='-', status='no download needed'))
         for fname in files:

@@ -49,13 +49,21 @@ class RegistryNamespace(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             raise ModuleNotFoundError(message, name=fullname) from None
 
     def getattr(self, name):
-        """The package's ``__getattr__``: a registered module (as its alias) or object."""
+        """The package's ``__getattr__``: a registered module or object. A module looked up
+        by an alias that is not its registered name gives the module's attribute of that
+        name (``kcore.applications.VGG16``: the constructor in the module ``vgg16``)."""
         if name.startswith('_'):
             raise AttributeError('module %s has no attribute %r' % (self.package, name))
         obj = self.lookup(name)
         if isinstance(obj, types.ModuleType):
+            if name != self.registered_name(name) and hasattr(obj, name):
+                return getattr(obj, name)
             return importlib.import_module('%s.%s' % (self.package, name))
         return obj
+
+    def registered_name(self, name):
+        from kcore import plugins
+        return plugins.registry(self.kind).entry(name).name
 
     def names(self):
         from kcore import plugins

@@ -6,12 +6,12 @@ loaded the first time it is used.
 """
 from kcore.plugins import hookimpl
 
-from kcore_apps.datasets import NAMES as DATASETS
+from kcore_apps.datasets import HELPERS, NAMES as DATASETS
 
 __version__ = '0.1.0'
 
 
 @hookimpl
 def register_datasets(register):
-    for name in DATASETS:
+    for name in DATASETS + HELPERS:
         register(name, 'kcore_apps.datasets.' + name)

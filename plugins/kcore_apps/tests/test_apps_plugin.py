@@ -1,7 +1,7 @@
 """kcore-apps as an installed plugin: what ``kcore plugins`` and ``kcore datasets`` show."""
 from kcore import cli
 
-DATASETS = ['mnist', 'cifar10', 'cifar100', 'imdb', 'reuters', 'digits']
+DATASETS = ['mnist', 'cifar10', 'cifar100', 'imdb', 'reuters', 'digits', 'cifar']
 
 
 def test_kcore_plugins_shows_what_kcore_apps_registered(capsys):
@@ -20,3 +20,4 @@ def test_kcore_datasets_shows_cache_state(homes, capsys):
     assert 'not downloaded' in rows[('imdb', 'imdb_word_index.pkl')]
     assert 'not downloaded' in rows[('cifar10', 'cifar-10-batches-py')]
     assert 'no download needed' in rows[('digits', '-')]
+    assert not [key for key in rows if key[0] == 'cifar']   # a helper module, not a dataset
