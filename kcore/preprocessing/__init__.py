@@ -4,16 +4,6 @@
 Submodules load on first use (``from kcore.preprocessing import image``), so importing
 this package costs nothing.
 """
-import importlib
+from kcore.lazy import lazy_submodules
 
-_SUBMODULES = ('sequence', 'text', 'image')
-
-
-def __getattr__(name):
-    if name in _SUBMODULES:
-        return importlib.import_module('kcore.preprocessing.' + name)
-    raise AttributeError('module kcore.preprocessing has no attribute %r' % (name,))
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES))
+__getattr__, __dir__ = lazy_submodules(__name__, ('sequence', 'text', 'image'))
