@@ -15,6 +15,7 @@ PACKAGES = {'tensorflow': 'kcore-tf', 'tf': 'kcore-tf', 'theano': 'kcore-theano'
             'pytensor': 'kcore-theano'}
 
 _FUNCTIONS = frozenset(protocol_functions())
+_COMMON = frozenset(['is_keras_tensor', 'legacy_weight_ordering', 'set_legacy_weight_ordering'])
 _instances = {}
 _active = None
 _lock = threading.RLock()
@@ -100,9 +101,12 @@ def set_backend(name):
 def __getattr__(name):
     if name in _FUNCTIONS:
         return getattr(active(), name)
+    if name in _COMMON:  # Keras 1.1.2's names from keras.backend.common beyond the protocol
+        from kcore.backend import common
+        return getattr(common, name)
     raise AttributeError("kcore.backend has no function %r (see kcore.backend.protocol for the "
                          "protocol)" % (name,))
 
 
 def __dir__():
-    return sorted(set(globals()) | _FUNCTIONS)
+    return sorted(set(globals()) | _FUNCTIONS | _COMMON)

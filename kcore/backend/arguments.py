@@ -1,4 +1,6 @@
 """Checks of backend-function arguments that every backend shares (plain Python, no tensors)."""
+import warnings
+
 import numpy as np
 
 BORDER_MODES = ('valid', 'same')
@@ -36,3 +38,62 @@ def step_results(output, new_states, states, phase_flag):
         raise ValueError('rnn: the step function returned %d states; expected %d, as many as '
                          'initial_states.' % (len(new_states), len(states)))
     return new_states
+
+
+def ignored_kwargs(fn, kwargs, accepted, backend):
+    """The items of ``kwargs`` whose keys are in ``accepted``; a UserWarning names the others,
+    which are ignored (Keras 1.1.2's TensorFlow backend warned and went on)."""
+    unknown = sorted(set(kwargs) - set(accepted))
+    if unknown:
+        warnings.warn('%s: keyword arguments %s are ignored by the %s backend, which takes %s.'
+                      % (fn, ', '.join(unknown), backend,
+                         ', '.join(sorted(accepted)) or 'none'), stacklevel=3)
+    return {key: value for key, value in kwargs.items() if key in accepted}
+
+
+def ctc_search(greedy, beam_width, top_paths, dict_values):
+    """``ctc_decode``'s (beam_width, top_paths), checked: ``beam_width`` None means 100 (the
+    documentation's signature had None); greedy decoding returns one path (Keras 1.1.2
+    ignored ``top_paths`` there); ``top_paths`` is at most ``beam_width`` (beam search) or
+    the number of dictionary entries."""
+    beam_width = 100 if beam_width is None else beam_width
+    if dict_values is None and greedy:
+        return beam_width, 1
+    if not is_int(top_paths) or top_paths < 1:
+        raise ValueError('ctc_decode: top_paths must be a positive int; got %r.' % (top_paths,))
+    if dict_values is not None:
+        if top_paths > len(dict_values):
+            raise ValueError('ctc_decode: top_paths=%d but the dictionary has %d entries; ask '
+                             'for at most as many paths as entries.'
+                             % (top_paths, len(dict_values)))
+    elif not is_int(beam_width) or beam_width < top_paths:
+        raise ValueError('ctc_decode: beam_width must be an int >= top_paths (%d); got %r.'
+                         % (top_paths, beam_width))
+    return int(beam_width), int(top_paths)
+
+
+def ctc_dictionary(dict_seq_lens, dict_values, nb_classes):
+    """The dictionary of ``ctc_decode`` as a table: (entries (n, longest) int64 padded with
+    -1, their lengths, the frames each needs: one per label plus a blank between repeats).
+    ``nb_classes`` (blank included) may be None when unknown."""
+    entries = [np.asarray(v, dtype=np.int64).reshape(-1) for v in dict_values]
+    if not entries:
+        raise ValueError('ctc_decode: dict_values is empty; expected a list of label sequences.')
+    if dict_seq_lens is not None:
+        dict_seq_lens = list(np.asarray(dict_seq_lens).reshape(-1))
+        if len(dict_seq_lens) != len(entries):
+            raise ValueError('ctc_decode: dict_seq_lens has %d lengths for %d dict_values; '
+                             'expected one length per entry.' % (len(dict_seq_lens), len(entries)))
+        entries = [e[:int(n)] for e, n in zip(entries, dict_seq_lens)]
+    nb_labels = None if nb_classes is None else int(nb_classes) - 1
+    for e in entries:
+        if e.size and (e.min() < 0 or (nb_labels is not None and e.max() >= nb_labels)):
+            raise ValueError('ctc_decode: dictionary entry %s has labels outside [0, %s); the '
+                             'last class of y_pred is the blank.'
+                             % (e.tolist(), nb_labels if nb_labels is not None else 'classes - 1'))
+    table = np.full((len(entries), max([len(e) for e in entries] + [1])), -1, dtype=np.int64)
+    for j, entry in enumerate(entries):
+        table[j, :len(entry)] = entry
+    lengths = np.array([len(e) for e in entries], dtype=np.int64)
+    needed = lengths + np.array([np.sum(np.diff(e) == 0) for e in entries], dtype=np.int64)
+    return table, lengths, needed

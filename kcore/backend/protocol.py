@@ -19,6 +19,7 @@ import abc
 import numbers
 
 from kcore import config
+from kcore.backend import common
 
 #: The activations ``Backend.lstm`` takes, by name.
 LSTM_ACTIVATIONS = ('tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'linear')
@@ -53,8 +54,7 @@ class Backend(abc.ABC):
 
     def cast_to_floatx(self, x):
         """Cast a numpy array (or number) to a numpy array of ``floatx()``."""
-        import numpy as np
-        return np.asarray(x, dtype=self.floatx())
+        return common.cast_to_floatx(x)
 
     def image_dim_ordering(self):
         """Return the default image ordering, 'tf' or 'th'."""
@@ -73,16 +73,14 @@ class Backend(abc.ABC):
                              % (dim_ordering,))
         return dim_ordering
 
-    _uids = {}
-
     def get_uid(self, prefix=''):
-        """Return 1, 2, 3... per prefix: the number used in automatic layer names."""
-        self._uids[prefix] = self._uids.get(prefix, 0) + 1
-        return self._uids[prefix]
+        """Return 1, 2, 3... per prefix: the number used in automatic layer names (one
+        count per process, shared by all backends: ``kcore.backend.common.get_uid``)."""
+        return common.get_uid(prefix)
 
     def reset_uids(self):
         """Restart every prefix's numbering."""
-        self._uids.clear()
+        common.reset_uids()
 
     # ------------------------------------------------------ session and phase
     @abc.abstractmethod
@@ -518,7 +516,8 @@ class Backend(abc.ABC):
     def function(self, inputs, outputs, updates=None, **kwargs):
         """Return a callable f(list_of_arrays) -> list_of_arrays that computes ``outputs`` from
         ``inputs`` and applies ``updates`` (pairs (variable, new value) or update ops).
-        The learning phase may be one of ``inputs``."""
+        The learning phase may be one of ``inputs``. Keyword arguments the backend does not
+        use are ignored with a UserWarning (``kcore.backend.arguments.ignored_kwargs``)."""
 
     @abc.abstractmethod
     def gradients(self, loss, variables):
@@ -693,12 +692,16 @@ class Backend(abc.ABC):
         integer labels; ``input_length`` and ``label_length`` (samples, 1)."""
 
     @abc.abstractmethod
-    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=None,
+    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=100, top_paths=1,
                    dict_seq_lens=None, dict_values=None):
-        """Decode softmax outputs: greedy (best path) or beam search (``beam_width``, default
-        100); with ``dict_values`` (a list of label sequences) the most probable dictionary
-        entry. Return ([decoded (samples, max_length), padded with -1], log_probabilities
-        (samples, 1))."""
+        """Decode softmax outputs (the blank is the last class) over each sample's
+        ``input_length`` steps: greedy (the best path, repeats merged, blanks dropped) or a
+        prefix beam search keeping ``beam_width`` prefixes that returns the ``top_paths``
+        most probable label sequences; with ``dict_values`` (a list of label sequences, cut
+        to ``dict_seq_lens``) the ``top_paths`` most probable dictionary entries. Return
+        (decoded, log_probabilities): decoded is a list of ``top_paths`` int tensors (one for
+        greedy), the k-th (samples, longest k-th sequence) padded with -1; log_probabilities
+        (samples, top_paths) are the paths' log probabilities (greedy: the best path's)."""
 
     # ---------------------------------------------------------- higher-order
     @abc.abstractmethod

@@ -229,3 +229,43 @@ def ctc_best_path(y_pred, input_length):
         decoded.append(seq)
         log_probs.append([np.log(steps.max(axis=1)).sum()])
     return decoded, np.array(log_probs)
+
+
+def ctc_prefix_beam_search(probs, beam_width, top_paths):
+    """The ``top_paths`` most probable label sequences found by a prefix beam search that
+    keeps ``beam_width`` prefixes, as [(labels, log probability)], most probable first.
+
+    probs: (time, classes) one sample's softmax outputs, the blank is the last class. Each
+    prefix carries the probability of its paths ending in a blank and in a label; a label
+    equal to the prefix's last one extends it only from paths ending in a blank.
+    """
+    blank = probs.shape[1] - 1
+    ends_blank, ends_label = {(): 1.0}, {(): 0.0}
+    for step in probs:
+        new_blank, new_label = {}, {}
+        for prefix in ends_blank:
+            total = ends_blank[prefix] + ends_label[prefix]
+            new_blank[prefix] = new_blank.get(prefix, 0.0) + total * step[blank]
+            if prefix:
+                new_label[prefix] = (new_label.get(prefix, 0.0)
+                                     + ends_label[prefix] * step[prefix[-1]])
+            for c in range(blank):
+                source = ends_blank[prefix] if prefix and prefix[-1] == c else total
+                longer = prefix + (c,)
+                new_label[longer] = new_label.get(longer, 0.0) + source * step[c]
+        prefixes = set(new_blank) | set(new_label)
+        score = {p: new_blank.get(p, 0.0) + new_label.get(p, 0.0) for p in prefixes}
+        kept = sorted(prefixes, key=lambda p: -score[p])[:beam_width]
+        ends_blank = {p: new_blank.get(p, 0.0) for p in kept}
+        ends_label = {p: new_label.get(p, 0.0) for p in kept}
+    ranked = sorted(ends_blank, key=lambda p: -(ends_blank[p] + ends_label[p]))[:top_paths]
+    return [(list(p), np.log(ends_blank[p] + ends_label[p])) for p in ranked]
+
+
+def ctc_beam_decode(y_pred, input_length, beam_width, top_paths):
+    """``ctc_prefix_beam_search`` per sample over its input_length steps: (a list of
+    ``top_paths`` lists of label sequences, log probabilities (samples, top_paths))."""
+    found = [ctc_prefix_beam_search(y_pred[i, :int(input_length[i, 0])], beam_width, top_paths)
+             for i in range(len(y_pred))]
+    decoded = [[ranked[k][0] for ranked in found] for k in range(top_paths)]
+    return decoded, np.array([[lp for _, lp in ranked] for ranked in found])

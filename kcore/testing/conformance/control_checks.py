@@ -257,12 +257,19 @@ class ControlChecks:
                        lambda z, t, i, l: R.ctc_batch_cost(t, R.softmax(z), i, l),
                        logits, y_true, input_length, label_length)
 
-    def _decode(self, K, y_pred, input_length, **kwargs):
+    def _decode_paths(self, K, y_pred, input_length, **kwargs):
+        """ctc_decode evaluated: (the list of decoded arrays, the log probabilities)."""
         def fn(y, i):
             decoded, log_prob = K.ctc_decode(y, i, **kwargs)
-            assert len(decoded) == 1
-            return [decoded[0], log_prob]
-        return evaluate(K, fn, y_pred, input_length)
+            assert isinstance(decoded, list)
+            return decoded + [log_prob]
+        values = evaluate(K, fn, y_pred, input_length)
+        return values[:-1], values[-1]
+
+    def _decode(self, K, y_pred, input_length, **kwargs):
+        decoded, log_prob = self._decode_paths(K, y_pred, input_length, **kwargs)
+        assert len(decoded) == 1
+        return decoded[0], log_prob
 
     def _check_decoded(self, decoded, expected):
         # Decision: sequences padded with -1 to the longest one (any extra columns are -1).
@@ -298,6 +305,47 @@ class ControlChecks:
         self._check_decoded(greedy, [[], [0]])
         assert_close(greedy_log_prob, np.log([[0.36], [0.81]]), rtol=1e-4)
 
+    def test_ctc_decode_top_paths(self, K):
+        # One label (0) and the blank. Sample 0, three steps: P("0") = .688 (six paths),
+        # P("0 0") = .216 (only 0-blank-0), P("") = .096; sample 1 stops after two steps:
+        # P("0") = .76, P("") = .24 ("0 0" needs three steps).
+        y_pred = np.array([[[0.6, 0.4], [0.4, 0.6], [0.6, 0.4]]] * 2)
+        input_length = np.array([[3], [2]])
+        decoded, log_prob = self._decode_paths(K, y_pred, input_length, greedy=False,
+                                               top_paths=2)
+        assert len(decoded) == 2
+        self._check_decoded(decoded[0], [[0], [0]])
+        self._check_decoded(decoded[1], [[0, 0], []])
+        assert_close(log_prob, np.log([[0.688, 0.216], [0.76, 0.24]]), rtol=1e-4)
+        want_decoded, want_log_prob = R.ctc_beam_decode(y_pred, input_length, 100, 2)
+        assert want_decoded == [[[0], [0]], [[0, 0], []]]
+        assert_close(log_prob, want_log_prob, rtol=1e-4)
+
+    def test_ctc_decode_beam_search_reference(self, K):
+        # Three labels, input_length shorter than the time axis; a beam wide enough to keep
+        # every prefix, and a narrow one that prunes, against the numpy prefix beam search.
+        y_pred = R.softmax(2 * rng(7).randn(3, 6, 4))
+        input_length = np.array([[6], [4], [5]])
+        for beam_width, top_paths in [(100, 3), (2, 2)]:
+            decoded, log_prob = self._decode_paths(K, y_pred, input_length, greedy=False,
+                                                   beam_width=beam_width, top_paths=top_paths)
+            want_decoded, want_log_prob = R.ctc_beam_decode(y_pred, input_length, beam_width,
+                                                            top_paths)
+            assert len(decoded) == top_paths
+            for got, want in zip(decoded, want_decoded):
+                self._check_decoded(got, want)
+            assert_close(log_prob, want_log_prob, rtol=1e-4)
+
+    def test_ctc_decode_arguments(self, K):
+        y = K.placeholder(shape=(None, 3, 2))
+        length = K.placeholder(shape=(None, 1), dtype='int32')
+        decoded, log_prob = K.ctc_decode(y, length, top_paths=3)  # greedy: one path
+        assert len(decoded) == 1
+        with pytest.raises(ValueError, match='beam_width must be an int >= top_paths'):
+            K.ctc_decode(y, length, greedy=False, beam_width=2, top_paths=3)
+        with pytest.raises(ValueError, match='top_paths must be a positive int'):
+            K.ctc_decode(y, length, greedy=False, top_paths=0)
+
     def test_ctc_decode_dictionary(self, K):
         # With dict_values, the dictionary entry of highest CTC probability wins.
         y_pred = np.array([[[0.5, 0.1, 0.4], [0.1, 0.5, 0.4], [0.5, 0.1, 0.4]],
@@ -310,4 +358,11 @@ class ControlChecks:
         # sample 1: [0] .068, [1, 0] .102, [1, 1] .216.
         self._check_decoded(decoded, [[0], [1, 1]])
         want = [[R.ctc_log_likelihood(y_pred[0], [0])], [R.ctc_log_likelihood(y_pred[1], [1, 1])]]
+        assert_close(log_prob, np.array(want), rtol=1e-4)
+        decoded, log_prob = self._decode_paths(K, y_pred, input_length, greedy=False,
+                                               dict_values=entries, top_paths=2)
+        self._check_decoded(decoded[0], [[0], [1, 1]])
+        self._check_decoded(decoded[1], [[1, 0], [1, 0]])
+        want = [[R.ctc_log_likelihood(y_pred[i], e) for e in best]
+                for i, best in enumerate([[[0], [1, 0]], [[1, 1], [1, 0]]])]
         assert_close(log_prob, np.array(want), rtol=1e-4)

@@ -320,6 +320,13 @@ class VariableChecks:
         with pytest.raises(ValueError):
             f([np.zeros(2)] * 3)
 
+    def test_function_unknown_kwargs(self, K):
+        # Keras 1.1.2's TensorFlow backend warned that unknown keyword arguments are ignored.
+        x = K.placeholder(shape=(2,))
+        with pytest.warns(UserWarning, match='not_an_option are ignored'):
+            f = K.function([x], [x * 2], not_an_option=True)
+        np.testing.assert_allclose(f([np.array([1.0, 2.0])])[0], [2.0, 4.0])
+
     # ----------------------------------------------------------- gradients
     def test_gradients(self, K):
         x = K.variable(np.array([1.0, -2.0, 3.0]))

@@ -5,10 +5,10 @@ import functools
 import numpy as np
 import tensorflow as tf
 
-from kcore.backend.arguments import step_results
+from kcore.backend.arguments import ctc_dictionary, ctc_search, step_results
 from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
 
-from kcore_tf import fused_lstm
+from kcore_tf import fused_lstm, session
 
 # kcore builds graphs for sessions, and may take gradients of a while/cond op after a
 # session has already run it; that needs the ops to output their intermediates from the
@@ -97,6 +97,13 @@ def _ctc_loss(labels, label_lengths, log_inputs, input_lengths, ignore_longer=Fa
 
 def _lengths(lengths):
     return tf.cast(tf.reshape(lengths, [-1]), tf.int32)
+
+
+def ctc_label_dense_to_sparse(labels, label_lengths):
+    """Keras 1.1.2's helper of the TensorFlow backend: dense (samples, max_length) labels,
+    valid up to ``label_lengths`` (samples,), as a ``tf.SparseTensor`` of int32."""
+    with session.graph_context():
+        return _dense_to_sparse(labels, _lengths(label_lengths))
 
 
 class ControlOps:
@@ -225,40 +232,39 @@ class ControlOps:
                          _lengths(input_length))
         return tf.cast(tf.expand_dims(loss, 1), y_pred.dtype)
 
-    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=None,
+    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=100, top_paths=1,
                    dict_seq_lens=None, dict_values=None):
+        """Beam search is TensorFlow's (no re-merging of repeats, unlike TF 1's default)."""
+        beam_width, top_paths = ctc_search(greedy, beam_width, top_paths, dict_values)
         inputs, lengths = self._ctc_log_inputs(y_pred), _lengths(input_length)
         if dict_values is not None:
-            return self._ctc_dict_decode(y_pred, inputs, lengths, dict_seq_lens, dict_values)
+            return self._ctc_dict_decode(y_pred, inputs, lengths, dict_seq_lens, dict_values,
+                                         top_paths)
         if greedy:
             decoded, neg_sum = tf.nn.ctc_greedy_decoder(inputs, lengths, merge_repeated=True)
             log_prob = -neg_sum
         else:
             decoded, log_prob = tf.nn.ctc_beam_search_decoder(
-                inputs, lengths, beam_width=100 if beam_width is None else beam_width,
-                top_paths=1)
+                inputs, lengths, beam_width=beam_width, top_paths=top_paths)
         return [tf.sparse.to_dense(d, default_value=-1) for d in decoded], log_prob
 
-    def _ctc_dict_decode(self, y_pred, inputs, lengths, dict_seq_lens, dict_values):
-        entries = _dictionary(y_pred, dict_seq_lens, dict_values)
-        nb_entries, max_len = len(entries), max([len(e) for e in entries] + [1])
-        table = np.full((nb_entries, max_len), -1, dtype=np.int32)
-        for j, entry in enumerate(entries):
-            table[j, :len(entry)] = entry
-        entry_lens = np.array([len(e) for e in entries], dtype=np.int32)
-        # Frames an entry needs: one per label plus a blank between repeated labels.
-        needed = entry_lens + np.array([np.sum(np.diff(e) == 0) for e in entries], np.int32)
-        batch = tf.shape(inputs)[1]
+    def _ctc_dict_decode(self, y_pred, inputs, lengths, dict_seq_lens, dict_values, top_paths):
+        """The ``top_paths`` dictionary entries of highest CTC log-likelihood."""
+        table, entry_lens, needed = ctc_dictionary(dict_seq_lens, dict_values, y_pred.shape[-1])
+        table, entry_lens = table.astype(np.int32), entry_lens.astype(np.int32)
+        nb_entries, batch = len(table), tf.shape(inputs)[1]
         tiled = tf.repeat(inputs, nb_entries, axis=1)  # (time, samples * entries, classes)
         loss = _ctc_loss(tf.tile(table, [batch, 1]), tf.tile(entry_lens, [batch]), tiled,
                          tf.repeat(lengths, nb_entries), ignore_longer=True)
         log_like = -tf.reshape(loss, [batch, nb_entries])
-        feasible = tf.expand_dims(lengths, 1) >= tf.constant(needed)[None, :]
+        feasible = tf.expand_dims(lengths, 1) >= tf.constant(needed, tf.int32)[None, :]
         log_like = tf.where(feasible, log_like, tf.fill(tf.shape(log_like), -np.inf))
-        best = tf.argmax(log_like, axis=1, output_type=tf.int32)
-        width = tf.reduce_max(tf.gather(entry_lens, best))
-        decoded = tf.cast(tf.gather(table, best)[:, :width], tf.int64)
-        return [decoded], tf.reduce_max(log_like, axis=1, keepdims=True)
+        log_prob, best = tf.math.top_k(log_like, k=top_paths)
+        decoded = []
+        for k in range(top_paths):
+            width = tf.reduce_max(tf.gather(entry_lens, best[:, k]))
+            decoded.append(tf.cast(tf.gather(table, best[:, k])[:, :width], tf.int64))
+        return decoded, log_prob
 
     # ----------------------------------------------------------- higher-order
     def map_fn(self, fn, elems, name=None):
@@ -270,26 +276,6 @@ class ControlOps:
 
     def foldr(self, fn, elems, initializer=None, name=None):
         return tf.foldr(fn, elems, initializer=initializer, name=name)
-
-
-def _dictionary(y_pred, dict_seq_lens, dict_values):
-    """The dictionary entries as int arrays, cut to ``dict_seq_lens`` when given."""
-    entries = [np.asarray(v, dtype=np.int64).reshape(-1) for v in dict_values]
-    if not entries:
-        raise ValueError('ctc_decode: dict_values is empty; expected a list of label sequences.')
-    if dict_seq_lens is not None:
-        dict_seq_lens = list(np.asarray(dict_seq_lens).reshape(-1))
-        if len(dict_seq_lens) != len(entries):
-            raise ValueError('ctc_decode: dict_seq_lens has %d lengths for %d dict_values; '
-                             'expected one length per entry.' % (len(dict_seq_lens), len(entries)))
-        entries = [e[:int(n)] for e, n in zip(entries, dict_seq_lens)]
-    nb_labels = None if y_pred.shape[-1] is None else int(y_pred.shape[-1]) - 1
-    for e in entries:
-        if e.size and (e.min() < 0 or (nb_labels is not None and e.max() >= nb_labels)):
-            raise ValueError('ctc_decode: dictionary entry %s has labels outside [0, %s); the '
-                             'last class of y_pred is the blank.'
-                             % (e.tolist(), nb_labels if nb_labels is not None else 'classes - 1'))
-    return entries
 
 
 def _output_signature(fn, elems):

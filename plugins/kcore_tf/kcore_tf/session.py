@@ -20,6 +20,8 @@ import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import config_pb2
 
+from kcore.backend.arguments import ignored_kwargs
+
 _get_default_graph = tf.compat.v1.get_default_graph
 _get_default_session = tf.compat.v1.get_default_session
 _executing_eagerly = tf.executing_eagerly
@@ -542,11 +544,8 @@ class SessionOps:
 
     # ------------------------------------------------ functions and gradients
     def function(self, inputs, outputs, updates=None, **kwargs):
-        """Accepts ``name`` as the only keyword argument."""
-        unknown = sorted(set(kwargs) - {'name'})
-        if unknown:
-            raise ValueError('function got unexpected keyword arguments %s; the TensorFlow '
-                             'backend accepts only `name`.' % ', '.join(unknown))
+        """Uses the keyword argument ``name``; warns about any other and ignores it."""
+        kwargs = ignored_kwargs('function', kwargs, {'name'}, 'TensorFlow')
         return Function(inputs, outputs, updates=updates, name=kwargs.get('name'))
 
     def gradients(self, loss, variables):

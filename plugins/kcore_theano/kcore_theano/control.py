@@ -11,6 +11,7 @@ from pytensor.graph.op import Op
 from pytensor.ifelse import ifelse
 from pytensor.scalar import upcast
 
+from kcore.backend.arguments import ctc_dictionary, ctc_search
 from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
 from kcore_theano import lstm, rnn
 from kcore_theano.rnn import match as _match, scan as _scan
@@ -91,93 +92,85 @@ def _ctc_log_likelihood(log_probs, labels, label_lengths, input_lengths):
 
 class _CTCBeamSearch(Op):
     """CTC prefix beam search in numpy: (log_probs (samples, time, classes), lengths) ->
-    (decoded (samples, longest) int64 padded with -1, log probability (samples, 1)).
-    The blank is the last class. No gradient."""
+    ``top_paths`` decoded (samples, longest) int64 padded with -1, then their log
+    probabilities (samples, top_paths). The blank is the last class. No gradient."""
 
-    __props__ = ('beam_width',)
+    __props__ = ('beam_width', 'top_paths')
 
-    def __init__(self, beam_width):
+    def __init__(self, beam_width, top_paths):
         self.beam_width = int(beam_width)
+        self.top_paths = int(top_paths)
 
     def make_node(self, log_probs, lengths):
         log_probs = pt.as_tensor_variable(log_probs)
         lengths = pt.as_tensor_variable(lengths)
-        decoded = pt.matrix(dtype='int64')
-        log_prob = pt.tensor(dtype=log_probs.dtype, shape=(None, 1))
-        return Apply(self, [log_probs, lengths], [decoded, log_prob])
+        decoded = [pt.matrix(dtype='int64') for _ in range(self.top_paths)]
+        log_prob = pt.tensor(dtype=log_probs.dtype, shape=(None, self.top_paths))
+        return Apply(self, [log_probs, lengths], decoded + [log_prob])
 
     def perform(self, node, inputs, outputs):
         log_probs, lengths = inputs
-        results = [_beam_search(log_probs[i, :int(lengths[i])].astype(np.float64),
-                                self.beam_width) for i in range(log_probs.shape[0])]
-        width = max([len(seq) for seq, _ in results] + [0])
-        decoded = np.full((len(results), width), -1, dtype=np.int64)
-        for i, (seq, _) in enumerate(results):
-            decoded[i, :len(seq)] = seq
-        outputs[0][0] = decoded
-        outputs[1][0] = np.array([[lp] for _, lp in results],
-                                 dtype=node.outputs[1].dtype).reshape(len(results), 1)
+        found = [_beam_search(log_probs[i, :int(lengths[i])].astype(np.float64),
+                              self.beam_width)[:self.top_paths]
+                 for i in range(log_probs.shape[0])]
+        for i, ranked in enumerate(found):
+            if len(ranked) < self.top_paths:  # TensorFlow's decoder refuses this too
+                raise ValueError('ctc_decode: sample %d has only %d label sequences over its %d '
+                                 'steps, fewer than top_paths=%d; ask for fewer paths.'
+                                 % (i, len(ranked), int(lengths[i]), self.top_paths))
+        for k in range(self.top_paths):
+            paths = [ranked[k][0] for ranked in found]
+            decoded = np.full((len(paths), max([len(p) for p in paths] + [0])), -1, np.int64)
+            for i, path in enumerate(paths):
+                decoded[i, :len(path)] = path
+            outputs[k][0] = decoded
+        outputs[-1][0] = np.array([[lp for _, lp in ranked] for ranked in found],
+                                  dtype=node.outputs[-1].dtype).reshape(-1, self.top_paths)
 
     def grad(self, inputs, output_grads):
         raise NotImplementedError('ctc_decode has no gradient.')
 
 
 def _beam_search(log_probs, beam_width):
-    """The most probable label sequence (and its log probability) found by a prefix beam
-    search keeping ``beam_width`` prefixes; each prefix holds the log probability of its
-    paths ending in a blank and in a label."""
-    steps, classes = log_probs.shape
-    blank = classes - 1
+    """The label sequences a prefix beam search keeping ``beam_width`` prefixes ends with,
+    most probable first, as (list of labels, log probability); each prefix holds the log
+    probability of its paths ending in a blank and in a label."""
+    blank = log_probs.shape[1] - 1
     beams = {(): (0.0, -np.inf)}
-    labels = np.arange(blank)
-    for t in range(steps):
-        lp = log_probs[t]
-        if blank > beam_width:  # only the most probable labels of the step can extend a beam
-            candidates = labels[np.argpartition(-lp[:blank], beam_width)[:beam_width]]
-        else:
-            candidates = labels
+    for lp in log_probs:
+        # New prefixes only from the step's most probable labels (a kept prefix still gets
+        # its parent's extension below, so the scores of the kept prefixes are exact).
+        candidates = np.argsort(-lp[:blank])[:beam_width]
         new = {}
-
-        def add(prefix, blank_lp, label_lp):
-            old_b, old_l = new.get(prefix, (-np.inf, -np.inf))
-            new[prefix] = (np.logaddexp(old_b, blank_lp), np.logaddexp(old_l, label_lp))
-
         for prefix, (p_b, p_l) in beams.items():
             total = np.logaddexp(p_b, p_l)
-            add(prefix, total + lp[blank], -np.inf)
-            last = prefix[-1] if prefix else None
+            _add(new, prefix, total + lp[blank], -np.inf)
+            if prefix:  # the same last label again without a blank: merged
+                _add(new, prefix, -np.inf, p_l + lp[prefix[-1]])
             for c in candidates:
-                c = int(c)
-                if c == last:  # a repeat needs a blank between; else it merges
-                    add(prefix + (c,), -np.inf, p_b + lp[c])
-                    add(prefix, -np.inf, p_l + lp[c])
-                else:
-                    add(prefix + (c,), -np.inf, total + lp[c])
+                _extend(new, prefix, int(c), p_b, total, lp)
+        chosen = set(int(c) for c in candidates)
+        for prefix in beams:
+            if prefix and prefix[-1] not in chosen and prefix[:-1] in beams:
+                p_b, p_l = beams[prefix[:-1]]
+                _extend(new, prefix[:-1], prefix[-1], p_b, np.logaddexp(p_b, p_l), lp)
         beams = dict(heapq.nlargest(beam_width, new.items(),
                                     key=lambda item: np.logaddexp(*item[1])))
-    prefix, (p_b, p_l) = max(beams.items(), key=lambda item: np.logaddexp(*item[1]))
-    return list(prefix), float(np.logaddexp(p_b, p_l))
+    ranked = sorted(beams.items(), key=lambda item: -np.logaddexp(*item[1]))
+    return [(list(prefix), float(np.logaddexp(p_b, p_l))) for prefix, (p_b, p_l) in ranked]
 
 
-def _dictionary(y_pred, dict_seq_lens, dict_values):
-    """The dictionary entries as int arrays, cut to ``dict_seq_lens`` when given."""
-    entries = [np.asarray(v, dtype=np.int64).reshape(-1) for v in dict_values]
-    if not entries:
-        raise ValueError('ctc_decode: dict_values is empty; expected a list of label sequences.')
-    if dict_seq_lens is not None:
-        dict_seq_lens = list(np.asarray(dict_seq_lens).reshape(-1))
-        if len(dict_seq_lens) != len(entries):
-            raise ValueError('ctc_decode: dict_seq_lens has %d lengths for %d dict_values; '
-                             'expected one length per entry.' % (len(dict_seq_lens), len(entries)))
-        entries = [e[:int(n)] for e, n in zip(entries, dict_seq_lens)]
-    classes = y_pred.type.shape[-1]
-    nb_labels = None if classes is None else int(classes) - 1
-    for e in entries:
-        if e.size and (e.min() < 0 or (nb_labels is not None and e.max() >= nb_labels)):
-            raise ValueError('ctc_decode: dictionary entry %s has labels outside [0, %s); the '
-                             'last class of y_pred is the blank.'
-                             % (e.tolist(), nb_labels if nb_labels is not None else 'classes - 1'))
-    return entries
+def _add(beams, prefix, blank_lp, label_lp):
+    """Add path log probabilities ending in a blank and in a label to ``prefix``."""
+    old_b, old_l = beams.get(prefix, (-np.inf, -np.inf))
+    beams[prefix] = (np.logaddexp(old_b, blank_lp), np.logaddexp(old_l, label_lp))
+
+
+def _extend(beams, prefix, c, p_b, total, lp):
+    """Add the paths that append label ``c`` to ``prefix``: a repeat of its last label
+    needs a blank between, so only the paths ending in a blank extend it."""
+    source = p_b if prefix and prefix[-1] == c else total
+    _add(beams, prefix + (c,), -np.inf, source + lp[c])
 
 
 def _lengths(lengths):
@@ -253,20 +246,18 @@ class ControlOps:
                                        _lengths(label_length), _lengths(input_length))
         return pt.cast(-log_like, y_pred.dtype)[:, None]
 
-    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=None,
+    def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=100, top_paths=1,
                    dict_seq_lens=None, dict_values=None):
+        beam_width, top_paths = ctc_search(greedy, beam_width, top_paths, dict_values)
         y_pred = _tensor(y_pred)
         log_probs, lengths = self._ctc_log_probs(y_pred), _lengths(input_length)
         if dict_values is not None:
-            return self._ctc_dict_decode(y_pred, log_probs, lengths, dict_seq_lens, dict_values)
+            return self._ctc_dict_decode(y_pred, log_probs, lengths, dict_seq_lens, dict_values,
+                                         top_paths)
         if greedy:
             return self._ctc_greedy(log_probs, lengths)
-        beam_width = 100 if beam_width is None else int(beam_width)
-        if beam_width < 1:
-            raise ValueError('ctc_decode: beam_width must be a positive int; got %r.'
-                             % (beam_width,))
-        decoded, log_prob = _CTCBeamSearch(beam_width)(log_probs, lengths)
-        return [decoded], log_prob
+        results = _CTCBeamSearch(beam_width, top_paths)(log_probs, lengths)
+        return list(results[:-1]), results[-1]
 
     def _ctc_greedy(self, log_probs, lengths):
         """Best path: the most probable class per step, repeats merged, blanks dropped;
@@ -286,16 +277,12 @@ class ControlOps:
         width = pt.max(pt.sum(pt.cast(keep, 'int64'), axis=1))
         return [decoded[:, :width]], log_prob
 
-    def _ctc_dict_decode(self, y_pred, log_probs, lengths, dict_seq_lens, dict_values):
-        entries = _dictionary(y_pred, dict_seq_lens, dict_values)
-        nb_entries, max_len = len(entries), max([len(e) for e in entries] + [1])
-        table = np.full((nb_entries, max_len), -1, dtype=np.int64)
-        for j, entry in enumerate(entries):
-            table[j, :len(entry)] = entry
-        entry_lens = np.array([len(e) for e in entries], dtype=np.int64)
-        # Frames an entry needs: one per label plus a blank between repeated labels.
-        needed = entry_lens + np.array([np.sum(np.diff(e) == 0) for e in entries], np.int64)
-        batch = log_probs.shape[0]
+    def _ctc_dict_decode(self, y_pred, log_probs, lengths, dict_seq_lens, dict_values,
+                         top_paths):
+        """The ``top_paths`` dictionary entries of highest CTC log-likelihood."""
+        table, entry_lens, needed = ctc_dictionary(dict_seq_lens, dict_values,
+                                                   y_pred.type.shape[-1])
+        nb_entries, batch = len(table), log_probs.shape[0]
         tiled = pt.repeat(log_probs, nb_entries, axis=0)  # (samples * entries, time, classes)
         log_like = _ctc_log_likelihood(tiled, pt.tile(pt.constant(table), (batch, 1)),
                                        pt.tile(pt.constant(entry_lens), (batch,)),
@@ -303,11 +290,13 @@ class ControlOps:
         log_like = log_like.reshape((batch, nb_entries))
         feasible = pt.ge(lengths[:, None], pt.constant(needed)[None, :])
         log_like = pt.switch(feasible, log_like, -np.inf)
-        best = pt.argmax(log_like, axis=1)
-        width = pt.max(pt.constant(entry_lens)[best])
-        decoded = pt.constant(table)[best][:, :width]
-        log_prob = pt.cast(pt.max(log_like, axis=1, keepdims=True), y_pred.dtype)
-        return [decoded], log_prob
+        best = pt.argsort(-log_like, axis=1)[:, :top_paths]
+        log_prob = pt.cast(pt.take_along_axis(log_like, best, axis=1), y_pred.dtype)
+        decoded = []
+        for k in range(top_paths):
+            width = pt.max(pt.constant(entry_lens)[best[:, k]])
+            decoded.append(pt.constant(table)[best[:, k]][:, :width])
+        return decoded, log_prob
 
     # ----------------------------------------------------------- higher-order
     def map_fn(self, fn, elems, name=None):

@@ -30,6 +30,7 @@ from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.utils import RandomStream
 
 from kcore import config
+from kcore.backend.arguments import ignored_kwargs
 from kcore_theano import flat_elemwise, native
 
 _phase_var = None   # the symbolic learning phase (made on first use)
@@ -460,12 +461,8 @@ class SessionOps:
     def function(self, inputs, outputs, updates=None, **kwargs):
         """Compiles with ``pytensor.function`` now; keyword arguments ``name``, ``mode``,
         ``profile``, ``on_unused_input``, ``givens``, ``no_default_updates`` and
-        ``allow_input_downcast`` are passed to it."""
-        unknown = sorted(set(kwargs) - _FUNCTION_KWARGS)
-        if unknown:
-            raise ValueError('function got unexpected keyword arguments %s; the theano backend '
-                             'accepts %s.' % (', '.join(unknown),
-                                              ', '.join(sorted(_FUNCTION_KWARGS))))
+        ``allow_input_downcast`` are passed to it, any other is ignored with a warning."""
+        kwargs = ignored_kwargs('function', kwargs, _FUNCTION_KWARGS, 'theano')
         return Function(inputs, outputs, updates=updates, **kwargs)
 
     def gradients(self, loss, variables):
