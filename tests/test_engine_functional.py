@@ -202,7 +202,7 @@ def test_graph_errors():
                                          r'input_2.* at layer "input_2"'):
         Model(input=a, output=out)
     hidden = Dense(2, name='hidden')(a)
-    with pytest.raises(ValueError, match='must come from Input layers.*output of layer hidden'):
+    with pytest.raises(ValueError, match='the output of layer hidden.*model inputs must be Input tensors'):
         Model(input=hidden, output=Dense(1)(hidden))
     x = Input(shape=(2,))
     same = Dense(2, name='twin')(Dense(2, name='twin')(x))

@@ -239,7 +239,7 @@ def test_a_sequential_model_is_callable():
 def test_stateful_model_needs_divisible_batches():
     model = Sequential([Dense(2, batch_input_shape=(2, 3))])
     model.layers[0].stateful = True
-    with pytest.raises(ValueError, match='stateful: predict needs a number of samples'):
+    with pytest.raises(ValueError, match='is stateful, so predict takes a number of samples'):
         model.predict(np.ones((3, 3)), batch_size=2)
     assert model.predict(np.ones((4, 3)), batch_size=2).shape == (4, 2)
     model.reset_states()

@@ -101,9 +101,9 @@ def test_a_fixed_batch_size_is_enforced():
     x = Input(batch_shape=(2, 3))
     model = Model(x, Dense(1)(x))
     model.compile('sgd', 'mse')
-    with pytest.raises(ValueError, match=r'has a fixed batch size: fit needs a number of samples '
-                                         r'\(got 4\) that batch_size=3 divides, and batch_size '
-                                         r'must be 2'):
+    with pytest.raises(ValueError, match=r'has a fixed batch size of 2 .*every batch of fit must '
+                                         r'have 2 samples; 4 samples with batch_size=3 make '
+                                         r'batches of 1, 3\. Pass batch_size=2'):
         model.fit(X, np.ones((4, 1)), batch_size=3, verbose=0)
     with pytest.raises(ValueError, match=r"expected arrays of shape \(2, 3\), got an array of "
                                          r"shape \(4, 3\)"):

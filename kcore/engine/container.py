@@ -18,7 +18,7 @@ class Container(ContainerStateMixin, ContainerIOMixin, Layer):
 
     def __init__(self, input, output, name=None):
         self._init_layer(name)
-        inputs = [_as_input(x) for x in to_list(input)]
+        inputs = [_as_input(self, i, x) for i, x in enumerate(to_list(input))]
         outputs = to_list(output)
         self._init_graph(inputs, outputs)
         self.layers = self._graph.layers
@@ -177,16 +177,20 @@ def _shape_step(node, shapes):
     return to_list(shapes)
 
 
-def _as_input(x):
+def _as_input(container, index, x):
+    """``x`` as a model input: an Input tensor; a plain backend tensor becomes one. The
+    output of another layer is refused, as Keras 1.1.2 refuses it."""
     if not is_keras_tensor(x):
         from kcore.engine.input_layer import Input
         return Input(tensor=x)
-    layer, index, _ = x._keras_history
-    if layer.inbound_nodes[index].inbound_layers:
-        raise ValueError('Model inputs must come from Input layers (or be plain backend '
-                         'tensors), but %s is the output of layer %s. Use the Input tensor '
-                         'that layer %s was built from.' % (describe_tensor(x), layer.name,
-                                                            layer.name))
+    layer, node_index, _ = x._keras_history
+    if layer.inbound_nodes[node_index].inbound_layers:
+        raise ValueError('Input %d of model %s is %s, the output of layer %s (%s), but model '
+                         'inputs must be Input tensors, made by Input() or an InputLayer. Pass '
+                         'the Input tensor(s) that layer %s was built from, or start the model '
+                         'from a new Input(shape=%s).' % (
+                             index, container.name, describe_tensor(x), layer.name,
+                             type(layer).__name__, layer.name, tuple(shape_of(x)[1:])))
     return x
 
 

@@ -3,6 +3,7 @@ non-trainable weights, constraints, regularization penalties and updates."""
 import numpy as np
 
 from kcore import backend as K
+from kcore.engine.tensors import same_tensors
 
 
 class ContainerStateMixin:
@@ -89,24 +90,35 @@ class ContainerStateMixin:
 
     @property
     def updates(self):
-        updates = []
-        for layer in self._graph.layers:
-            owned = [n for n in layer.inbound_nodes if self._graph.owns(n)]
-            if isinstance(layer, ContainerStateMixin):
-                updates += layer.updates + [u for n in owned if n.index > 0
-                                            for u in layer.get_updates_for(n.input_tensors)]
-            elif not layer._conditional_updates:
-                updates += layer.updates
-            else:
-                updates += layer.get_updates_for(None) + [
-                    u for n in owned for u in layer.get_updates_for(n.input_tensors)]
-        return _unique(updates)
+        """The updates of the calls in this container's graph, and those that hold for every
+        call: a layer shared with another model brings only the updates computed from the
+        inputs it gets here (Keras 1.1.2's per-input updates)."""
+        return self._graph_updates(lambda layer: True)
 
     @property
     def state_updates(self):
-        """The updates of the stateful layers (run by predict too)."""
-        return _unique([u for layer in self._graph.layers if getattr(layer, 'stateful', False)
-                        for u in layer.updates])
+        """The updates of the stateful layers (run by predict too), per call as ``updates``."""
+        return self._graph_updates(lambda layer: getattr(layer, 'stateful', False))
+
+    def _graph_updates(self, keep):
+        updates = []
+        for layer in self._graph.layers:
+            if keep(layer):
+                updates += layer.get_updates_for(None)
+                updates += [u for node in layer.inbound_nodes if self._graph.owns(node)
+                            for u in layer.get_updates_for(node.input_tensors)]
+        return _unique(updates)
+
+    def get_updates_for(self, inputs):
+        """``None``: the updates of its layers that hold for every call; its own inputs: the
+        updates of its graph; other inputs: those computed when it was called on them."""
+        if inputs is None:
+            return _unique([u for layer in self._graph.layers
+                            for u in layer.get_updates_for(None)])
+        if same_tensors(list(inputs) if isinstance(inputs, (list, tuple)) else [inputs],
+                        self.inputs):
+            return self.updates
+        return super().get_updates_for(inputs)
 
 
 def _unique(items):

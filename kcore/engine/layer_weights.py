@@ -168,7 +168,7 @@ class WeightsMixin:
         """The updates added for these inputs; ``None``: those that hold for every call."""
         if inputs is None:
             conditional = {id(u) for _, ups in self._conditional_updates for u in ups}
-            return [u for u in self._updates if id(u) not in conditional]
+            return [u for u in self.updates if id(u) not in conditional]
         inputs = inputs if isinstance(inputs, (list, tuple)) else [inputs]
         return [u for xs, ups in self._conditional_updates
                 if len(xs) == len(inputs) and all(a is b for a, b in zip(xs, inputs))

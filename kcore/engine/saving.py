@@ -79,17 +79,19 @@ def _kernel_orderings(layer):
 
 
 # ------------------------------------------------------------------- reading
-def load_weights(model, filepath, by_name=False):
+def load_weights(model, filepath, by_name=False, source=None):
     """Load weights from ``filepath`` (a weight file or a whole-model file) into ``model``.
 
     ``by_name=False``: the file's layers that have weights are matched, in order,
     with the model's layers that have weights; the counts must agree.
     ``by_name=True``: only layers whose name matches a layer in the file are loaded;
-    the others keep their weights.
+    the others keep their weights. ``source`` ({'backend': ..., 'image_dim_ordering':
+    ...}) says what wrote a file that does not record it (the published Keras 1
+    application weights); what the file records wins.
     """
     with h5.open_for_reading(filepath) as f:
         group = _weights_root(f, filepath)
-        _load_into(model, group, f, by_name, str(filepath))
+        _load_into(model, group, f, by_name, str(filepath), source)
 
 
 def _weights_root(f, filepath):
@@ -101,8 +103,11 @@ def _weights_root(f, filepath):
                      "no 'model_weights' group." % filepath)
 
 
-def _load_into(model, group, f, by_name, filepath):
+def _load_into(model, group, f, by_name, filepath, assumed=None):
     source = h5.read_provenance(group, f)
+    for key, value in (assumed or {}).items():
+        if source.get(key) is None:
+            source[key] = value
     if 'nb_layers' in group.attrs:
         matched, config_orderings = _legacy_pairs(model, group, by_name, filepath), {}
     else:

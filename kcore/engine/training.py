@@ -16,6 +16,8 @@ from kcore.engine.container import Container
 from kcore.engine.tensors import unpack
 from kcore.engine.training_compile import compile_model
 from kcore.engine.training_loops import fit_loop, predict_loop, test_loop
+# Keras 1.1.2's module-level helpers, for scripts that import them from here.
+from kcore.engine.training_helpers import *  # noqa: F401,F403
 
 
 class Model(Container):

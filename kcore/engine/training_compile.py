@@ -43,20 +43,31 @@ def compile_model(model, optimizer, loss, metrics, loss_weights, sample_weight_m
 
 
 def _function_kwargs(kwargs):
-    """The compile() keywords passed on to K.function (Theano's mode, profile, ...); the
-    backend must accept them, which is checked now rather than at the first batch."""
+    """The compile() keywords passed on to K.function (Theano's mode, profile, ...). Those
+    the backend refuses are ignored with a warning, as Keras 1.1.2's TensorFlow backend
+    ignored them all; each is tried now rather than at the first batch."""
     kwargs = dict(kwargs)
     if kwargs.pop('class_mode', None) is not None:
         warnings.warn('compile(class_mode=...) is a Keras 0 argument and is ignored; the '
                       'accuracy metric follows the loss and the output shape.', stacklevel=4)
-    if kwargs:
-        try:
-            K.function([], [], **kwargs)
-        except (TypeError, ValueError) as e:
-            raise TypeError('compile() got keyword argument(s) %s, which it passes to '
-                            'K.function, and the %s backend refused them: %s'
-                            % (', '.join(sorted(kwargs)), K.backend(), e)) from None
-    return kwargs
+    refused = {}
+    for key in sorted(kwargs):
+        # K.function warns about a keyword its backend ignores (Keras 1.1.2's rule) or
+        # raises for a bad value: either way the key is dropped here, with one warning.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            try:
+                K.function([], [], **{key: kwargs[key]})
+            except (TypeError, ValueError) as e:
+                refused[key] = e
+        if key not in refused and caught:
+            refused[key] = caught[0].message
+    if refused:
+        warnings.warn('compile() passes its extra keyword arguments to K.function; the %s '
+                      'backend does not take %s, so they are ignored (%s).'
+                      % (K.backend(), ', '.join(refused), '; '.join(map(str, refused.values()))),
+                      stacklevel=4)
+    return {k: v for k, v in kwargs.items() if k not in refused}
 
 
 def _per_output(model, value, what, default):

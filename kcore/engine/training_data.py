@@ -228,18 +228,37 @@ def _target_hint(model, index, shape):
 
 
 def check_batch_size(model, batch_size, count, what):
-    """A model built for a fixed batch size (stateful layers, ``batch_input_shape``) takes
-    exactly that many samples per batch."""
-    fixed = {shape[0] for shape in model.internal_input_shapes if shape[0] is not None}
+    """Keras 1.1.2's rules for ``what`` ('fit', 'evaluate', 'predict', ...) on ``count``
+    samples: a stateful model's fit and evaluate need a number of samples that batch_size
+    divides, its predict too when there are more samples than batch_size; and with a fixed
+    batch size (``batch_input_shape``) every batch must have that size, the only one the
+    placeholders take (predict(X) with the default batch_size=32 runs when len(X) is it)."""
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
+            or batch_size < 1:
+        raise ValueError('Model %s: %s needs batch_size to be a positive integer; got %r.'
+                         % (model.name, what, batch_size))
+    if model.stateful:
+        _check_stateful(model, batch_size, count, what)
+    fixed = sorted({shape[0] for shape in model.internal_input_shapes if shape[0] is not None})
     if not fixed:
         return
-    size = fixed.pop()
-    if batch_size != size or count % size:
-        raise ValueError('Model %s %s: %s needs a number of samples (got %d) that batch_size=%d '
-                         'divides, and batch_size must be %d (the first axis of its '
-                         'batch_input_shape).' % (
-                             model.name, 'is stateful' if model.stateful else
-                             'has a fixed batch size', what, count, batch_size, size))
+    sizes = sorted({min(batch_size, count - start) for start in range(0, count, batch_size)})
+    if len(fixed) > 1 or any(size != fixed[0] for size in sizes):
+        size = fixed[-1]
+        raise ValueError('Model %s has a fixed batch size of %s (the first axis of its '
+                         'batch_input_shape), so every batch of %s must have %s samples; %d '
+                         'samples with batch_size=%d make batches of %s. Pass batch_size=%d and '
+                         'a multiple of %d samples.' % (
+                             model.name, ' and '.join(map(str, fixed)), what, size, count,
+                             batch_size, ', '.join(map(str, sizes)), size, size))
+
+
+def _check_stateful(model, batch_size, count, what):
+    if what == 'predict' and count <= batch_size or not count % batch_size:
+        return
+    raise ValueError('Model %s is stateful, so %s takes a number of samples that batch_size '
+                     'divides (sample i of a batch continues sample i of the batch before); '
+                     'got %d samples with batch_size=%d.' % (model.name, what, count, batch_size))
 
 
 def require_samples(model, count, what):

@@ -100,6 +100,10 @@ class GeneratorEnqueuer:
             self.produced += 1
             return pickle.loads(item) if self.pickle_safe else item
 
+    def qsize(self):
+        """How many items wait in the queue (0 before ``start``)."""
+        return self._queue.qsize() if self.workers else 0
+
     def _last_items(self):
         """Items still queued after every worker ended, else the reason there are none."""
         self._check_errors()

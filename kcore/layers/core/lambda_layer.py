@@ -2,7 +2,9 @@
 import importlib
 import inspect
 
+from kcore import backend as K
 from kcore.engine import serialization
+from kcore.engine.tensors import shape_of
 from kcore.engine.topology import Layer
 
 
@@ -11,7 +13,8 @@ class Lambda(Layer):
 
     ``output_shape``: a tuple (without the batch axis), a function of the input shape
     (with the batch axis; a list of shapes for a list input), or None: the static shape
-    of the output tensor, on every backend (the VAE blog says it is not needed on
+    the function produces on placeholders of the input shape, batch axis included, as
+    Keras 1.1.2 on TensorFlow, on every backend (the VAE blog says it is not needed on
     TensorFlow).
 
     Decisions: (§20 item 16) the doc says the function takes one argument, the previous
@@ -36,14 +39,18 @@ class Lambda(Layer):
         self._output_shape = output_shape
 
     def call(self, x, mask=None):
+        xs = x if isinstance(x, list) else [x]
         arguments = dict(self.arguments)
         if 'mask' in _parameters(self.function):
             arguments['mask'] = mask
-        return self.function(x, **arguments)
+        y = self.function(x, **arguments)
+        # what get_output_shape_for needs without running the function again
+        self._last_call = ([shape_of(t) for t in xs], [K.dtype(t) for t in xs], y)
+        return y
 
     def get_output_shape_for(self, input_shape):
         if self._output_shape is None:
-            return None     # the engine reads the output tensor's static shape
+            return self._inferred_shape(input_shape)
         if isinstance(self._output_shape, tuple):
             first = input_shape[0] if isinstance(input_shape, list) else input_shape
             return (first[0] if first else None,) + self._output_shape
@@ -54,6 +61,27 @@ class Lambda(Layer):
         if isinstance(shape, list) and shape and all(isinstance(s, (list, tuple)) for s in shape):
             return [tuple(s) for s in shape]     # one shape per output
         return tuple(shape)
+
+    def _inferred_shape(self, input_shape):
+        """The static shape(s) of the function's output for ``input_shape``: that of the
+        last call's output when it had these input shapes, else of the output on new
+        placeholders (in the last call's dtypes); None when the function cannot run on
+        them (the engine then reads the output tensor itself)."""
+        several = isinstance(input_shape, list) and all(
+            isinstance(s, (list, tuple)) for s in input_shape)
+        shapes = [tuple(s) for s in (input_shape if several else [input_shape])]
+        last_shapes, dtypes, y = getattr(self, '_last_call', ([], [], None))
+        try:
+            if last_shapes != shapes:
+                if len(dtypes) != len(shapes):
+                    dtypes = [None] * len(shapes)
+                xs = [K.placeholder(shape=s, dtype=d) for s, d in zip(shapes, dtypes)]
+                y = self.call(xs if several else xs[0])
+            if isinstance(y, list):
+                return [tuple(K.int_shape(t)) for t in y]
+            return tuple(K.int_shape(y))
+        except Exception:   # any error of the user's function on a placeholder: not ours
+            return None
 
     def get_config(self):
         function, function_type = serialization.serialize_function(self.function)
