@@ -1,5 +1,5 @@
 """The ``kcore`` command: ``kcore plugins``, ``kcore backends``, ``kcore info``,
-``kcore datasets``."""
+``kcore datasets``, ``kcore apps``, ``kcore run``."""
 import argparse
 import json
 import os
@@ -78,47 +78,85 @@ def cmd_info(args):
     return 0
 
 
-def dataset_files():
-    """One dict per file of each registered dataset: dataset, plugin, file, path, status."""
+def _file_rows(kind, column, files_of, cache_subdir):
+    """One dict per file of each module registered as ``kind``: its name (under
+    ``column``), plugin, file, path and status; ``files_of(module)`` names the files
+    (None: a helper module, left out)."""
     from kcore.plugins.registries import RegistryError
     from kcore.utils import data_utils
     rows = []
-    for entry in _manager().registries['datasets'].entries():
-        row = {'dataset': entry.name, 'plugin': entry.origin}
+    for entry in _manager().registries[kind].entries():
+        row = {column: entry.name, 'plugin': entry.origin}
         try:
             module = entry.load()
         except RegistryError as e:
             rows.append(dict(row, file='-', path='-', status='FAILED: %s' % e))
             continue
-        if not hasattr(module, 'load_data'):   # a helper module (keras.datasets.cifar)
+        files = files_of(module)
+        if files is None:
             continue
-        files = getattr(module, 'FILES', ())
         if not files:
             rows.append(dict(row, file='-', path='-', status='no download needed'))
         for fname in files:
-            found = data_utils.find_cached(fname)
+            found = data_utils.find_cached(fname, cache_subdir)
             rows.append(dict(row, file=fname, status='downloaded' if found else 'not downloaded',
-                             path=found or os.path.join(data_utils.cache_folder(), fname)))
+                             path=found or os.path.join(data_utils.cache_folder(cache_subdir),
+                                                        fname)))
     return rows
 
 
-def cmd_datasets(args):
-    """Registered datasets: their files, where they are cached, whether they are there."""
-    rows = dataset_files()
+def dataset_files():
+    """One dict per file of each registered dataset: dataset, plugin, file, path, status."""
+    # a module without load_data is a helper (keras.datasets.cifar)
+    return _file_rows('datasets', 'dataset', lambda m: getattr(m, 'FILES', ())
+                      if hasattr(m, 'load_data') else None, 'datasets')
+
+
+def application_files():
+    """One dict per weight file of each registered application: application, plugin,
+    file, path, status (helper modules such as imagenet_utils are left out)."""
+    return _file_rows('applications', 'application', lambda m: getattr(m, 'WEIGHT_FILES', None),
+                      'models')
+
+
+def _show_files(rows, args, columns, kind):
+    """Print ``rows`` as a table (or JSON with --json); 1 when there is nothing."""
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
     if not rows:
-        print('No dataset is registered. Install kcore-apps: pip install kcore-apps')
+        print('No %s is registered. Install kcore-apps: pip install kcore-apps' % kind)
         return 1
-    columns = ('dataset', 'file', 'status', 'path', 'plugin')
     widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
     for values in [columns] + [[r[c] for c in columns] for r in rows]:
         print('  '.join(str(v).ljust(w) for v, w in zip(values, widths)).rstrip())
     return 0
 
 
+def cmd_datasets(args):
+    """Registered datasets: their files, where they are cached, whether they are there."""
+    return _show_files(dataset_files(), args, ('dataset', 'file', 'status', 'path', 'plugin'),
+                       'dataset')
+
+
+def cmd_apps(args):
+    """Registered applications: their weight files, where they are cached, whether they
+    are there."""
+    return _show_files(application_files(), args,
+                       ('application', 'file', 'status', 'path', 'plugin'), 'application')
+
+
+def cmd_run(args):
+    """Run a Keras 1 script (SCRIPT.py or -m MODULE) with `import keras` giving kcore."""
+    from kcore.compat import run
+    return run.main(args.program)
+
+
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ['run'] and argv[1:2] not in (['-h'], ['--help']):
+        # The program's own options (-m, --help, ...) must not reach argparse.
+        return cmd_run(argparse.Namespace(program=argv[1:]))
     parser = argparse.ArgumentParser(prog='kcore', description='kcore: the Keras 1 API with plugins.')
     parser.add_argument('--version', action='version', version='kcore %s' % kcore.__version__)
     commands = parser.add_subparsers(dest='command')
@@ -130,6 +168,13 @@ def main(argv=None):
     p = commands.add_parser('datasets', help=cmd_datasets.__doc__)
     p.add_argument('--json', action='store_true', help='print the table as JSON')
     p.set_defaults(run=cmd_datasets)
+    p = commands.add_parser('apps', help=cmd_apps.__doc__)
+    p.add_argument('--json', action='store_true', help='print the table as JSON')
+    p.set_defaults(run=cmd_apps)
+    p = commands.add_parser('run', help=cmd_run.__doc__, description=cmd_run.__doc__)
+    p.add_argument('program', nargs=argparse.REMAINDER,
+                   help='SCRIPT.py [args ...], or -m MODULE [args ...]')
+    p.set_defaults(run=cmd_run)
     args = parser.parse_args(argv)
     if not getattr(args, 'run', None):
         parser.print_help()

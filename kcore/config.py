@@ -1,9 +1,11 @@
 """The user's configuration: ``$KCORE_HOME/kcore.json`` and the environment.
 
-The file has the keys of Keras 1's ``keras.json``. It is created with the
-defaults the first time kcore needs it; a home that cannot be written is not an
-error (the defaults are used). ``KCORE_BACKEND``, then ``KERAS_BACKEND``,
-override the file's ``backend``.
+The file has the keys of Keras 1's ``keras.json``. Where it does not exist, a Keras
+user's ``~/.keras/keras.json`` (``$KERAS_HOME/keras.json``) is read instead, each time,
+and never written. Where neither exists, kcore.json is created with the defaults the
+first time kcore needs it; a home that cannot be written is not an error (the
+defaults are used). ``KCORE_BACKEND``, then ``KERAS_BACKEND``, override the file's
+``backend``.
 """
 import json
 import os
@@ -17,6 +19,8 @@ DEFAULTS = {
 }
 FLOATX_VALUES = ('float16', 'float32', 'float64')
 ORDERING_VALUES = ('tf', 'th')
+# Keras 2's image_data_format, in Keras 1's terms.
+DATA_FORMAT_ORDERINGS = {'channels_last': 'tf', 'channels_first': 'th'}
 
 
 class ConfigError(ValueError):
@@ -28,8 +32,21 @@ def home():
     return os.path.expanduser(os.environ.get('KCORE_HOME') or os.path.join('~', '.kcore'))
 
 
+def keras_home():
+    """A Keras user's folder: ``$KERAS_HOME``, else ``~/.keras``."""
+    return os.path.expanduser(os.environ.get('KERAS_HOME') or os.path.join('~', '.keras'))
+
+
+def keras_config_path():
+    return os.path.join(keras_home(), 'keras.json')
+
+
 def config_path():
-    return os.path.join(home(), 'kcore.json')
+    """The settings file in use: kcore.json, else keras.json where only that one exists."""
+    own = os.path.join(home(), 'kcore.json')
+    if not os.path.exists(own) and os.path.exists(keras_config_path()):
+        return keras_config_path()
+    return own
 
 
 def check_value(key, value, where):
@@ -61,6 +78,18 @@ def read_file(path=None):
         config = dict(DEFAULTS, backend=_default_backend())
         write_file(config, path)
         return config
+    data = _load_json(path)
+    if path == keras_config_path():
+        data = from_keras_json(data, path)
+    config = dict(DEFAULTS)
+    for key, value in data.items():
+        if key in DEFAULTS:
+            config[key] = check_value(key, value, path)
+    return config
+
+
+def _load_json(path):
+    """The JSON object in ``path``; ConfigError naming the file if it is not one."""
     try:
         with open(path) as f:
             data = json.load(f)
@@ -70,11 +99,32 @@ def read_file(path=None):
     if not isinstance(data, dict):
         raise ConfigError('%s must hold a JSON object with the keys %s, got %s.'
                           % (path, ', '.join(sorted(DEFAULTS)), type(data).__name__))
-    config = dict(DEFAULTS)
-    for key, value in data.items():
-        if key in DEFAULTS:
-            config[key] = check_value(key, value, path)
-    return config
+    return data
+
+
+def from_keras_json(data, path):
+    """kcore's settings from the ``keras.json`` at ``path``, which may be Keras 1's or a later
+    Keras's: a later file (no ``image_dim_ordering``) gives its ``image_data_format`` as the
+    ordering, and its ``backend`` only where kcore has that backend (Keras 3 also has jax,
+    torch, ...), else kcore's default backend. Keys kcore does not know are ignored."""
+    if 'image_dim_ordering' in data:
+        return data
+    data = dict(data)
+    if 'image_data_format' in data:
+        data_format = data['image_data_format']
+        if data_format not in DATA_FORMAT_ORDERINGS:
+            raise ConfigError("%s: key \"image_data_format\" has value %r; allowed values are "
+                              "'channels_last' (kcore's 'tf') and 'channels_first' ('th')."
+                              % (path, data_format))
+        data['image_dim_ordering'] = DATA_FORMAT_ORDERINGS[data_format]
+    if not _is_installed_backend(data.get('backend')):
+        data['backend'] = _default_backend()
+    return data
+
+
+def _is_installed_backend(name):
+    from kcore import plugins
+    return isinstance(name, str) and name in plugins.registry('backends')
 
 
 def _default_backend():

@@ -12,10 +12,12 @@ from session_backend import BACKEND
 
 @pytest.fixture(autouse=True)
 def kcore_home(tmp_path, monkeypatch):
-    """Each test gets an empty KCORE_HOME, freshly loaded config and plugins, and
+    """Each test gets an empty KCORE_HOME and KERAS_HOME, freshly loaded config and plugins, and
     ``KCORE_BACKEND`` naming the run's backend (tests of the choice itself unset it)."""
     home = tmp_path / 'kcore_home'
     monkeypatch.setenv('KCORE_HOME', str(home))
+    # The user's real ~/.keras/keras.json (Keras 3 writes one) must not answer.
+    monkeypatch.setenv('KERAS_HOME', str(tmp_path / 'keras_home'))
     for var in ('KERAS_BACKEND', 'KCORE_PLUGINS', 'KCORE_DISABLE_PLUGINS',
                 'KCORE_DISABLE_PLUGIN_AUTOLOAD'):
         monkeypatch.delenv(var, raising=False)

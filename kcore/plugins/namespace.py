@@ -14,7 +14,25 @@ import sys
 import types
 
 
-class RegistryNamespace(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+class AliasLoader(importlib.abc.Loader):
+    """Loads a second name of a module that is already imported: the same object, not run again."""
+
+    def alias_spec(self, fullname, module):
+        """The spec that makes ``fullname`` a second name of ``module``."""
+        spec = importlib.machinery.ModuleSpec(fullname, self, origin=module.__name__)
+        spec.loader_state = (module, module.__spec__)
+        return spec
+
+    def create_module(self, spec):
+        return spec.loader_state[0]
+
+    def exec_module(self, module):
+        """Nothing runs (the module ran when it was first imported); the import system set
+        the module's ``__spec__`` to the second name's: give it back its own."""
+        module.__spec__ = module.__spec__.loader_state[1]
+
+
+class RegistryNamespace(importlib.abc.MetaPathFinder, AliasLoader):
     """The members of package ``package``: the registry ``kind``.
 
     ``providers`` maps names kcore knows to the distribution that provides them, for
@@ -78,14 +96,4 @@ class RegistryNamespace(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             raise ModuleNotFoundError('%s is a %s, not a module: use from %s import %s'
                                       % (fullname, type(obj).__name__, self.package, name),
                                       name=fullname)
-        spec = importlib.machinery.ModuleSpec(fullname, self, origin=obj.__name__)
-        spec.loader_state = (obj, obj.__spec__)
-        return spec
-
-    def create_module(self, spec):
-        return spec.loader_state[0]
-
-    def exec_module(self, module):
-        """Nothing runs (the plugin's module ran when it was imported); the import system
-        set the module's ``__spec__`` to the second name's: give it back its own."""
-        module.__spec__ = module.__spec__.loader_state[1]
+        return self.alias_spec(fullname, obj)

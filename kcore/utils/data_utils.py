@@ -60,8 +60,7 @@ def cache_folder(cache_subdir='datasets', cache_dir=None):
 
 def keras_cache_folder(cache_subdir='datasets'):
     """Where Keras 1 cached the same files: ``$KERAS_HOME`` or ``~/.keras``, then the subdir."""
-    home = os.environ.get('KERAS_HOME') or os.path.join('~', '.keras')
-    return os.path.join(os.path.expanduser(home), cache_subdir)
+    return os.path.join(config.keras_home(), cache_subdir)
 
 
 def find_cached(fname, cache_subdir='datasets', cache_dir=None):
