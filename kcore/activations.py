@@ -1,6 +1,7 @@
 """Activation functions (``kcore.activations``), registered through the plugin hooks."""
 from kcore import backend as K
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 
 def softmax(x):
@@ -18,6 +19,11 @@ def softsign(x):
 
 def relu(x, alpha=0.0, max_value=None):
     return K.relu(x, alpha=alpha, max_value=max_value)
+
+
+def elu(x, alpha=1.0):
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+    return K.elu(x, alpha)
 
 
 def tanh(x):
@@ -50,5 +56,6 @@ def get(identifier):
 
 @hookimpl
 def register_activations(register):
-    for function in (softmax, softplus, softsign, relu, tanh, sigmoid, hard_sigmoid, linear):
+    for function in (softmax, softplus, softsign, relu, elu, tanh, sigmoid, hard_sigmoid,
+                     linear):
         register(function.__name__, function)

@@ -2,6 +2,7 @@
 optimizer applies to a weight after each update (``W_constraint=maxnorm(2)``)."""
 from kcore import backend as K
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 
 class Constraint:

@@ -8,6 +8,7 @@ import numpy as np
 
 from kcore import backend as K
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 
 def get_fans(shape, dim_ordering='th'):

@@ -7,6 +7,7 @@ over its samples, as Keras 1.1.2 reports metrics. Every loss of
 from kcore import backend as K
 from kcore import objectives
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 
 def _mean(boolean):
@@ -105,6 +106,10 @@ def fmeasure(y_true, y_pred):
     return fbeta_score(y_true, y_pred, beta=1)
 
 
+# Keras 1.1.2's other names of the F-measure.
+fscore = f1score = fmeasure
+
+
 def resolve_accuracy(loss_function_name, output_shape):
     """The accuracy metric that ``metrics=['accuracy']`` (or 'acc') means for an output,
     as Keras 1.1.2 decides: binary_accuracy for a last axis of size 1 or a
@@ -146,7 +151,7 @@ METRICS = (
     (precision, ()),
     (recall, ()),
     (fbeta_score, ()),
-    (fmeasure, ()),
+    (fmeasure, ('fscore', 'f1score')),
 )
 
 

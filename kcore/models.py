@@ -9,6 +9,13 @@ from kcore.engine.node import Node, get_source_inputs
 from kcore.engine.saving import load_model, save_model
 from kcore.engine.training import Model
 
+# Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
+from kcore import backend as K  # noqa: F401
+from kcore import optimizers  # noqa: F401
+from kcore.engine.topology import Layer  # noqa: F401
+from kcore.optimizers import optimizer_from_config  # noqa: F401
+from kcore.utils.io_utils import ask_to_proceed_with_overwrite  # noqa: F401
+
 __all__ = ['Sequential', 'Model', 'model_from_config', 'model_from_json', 'model_from_yaml',
            'load_model', 'save_model']
 
@@ -93,6 +100,13 @@ class Sequential(Model):
         if not self.layers:
             raise ValueError('Sequential model %s has no layers; add some first.' % (self.name,))
         self.built = True
+
+    @property
+    def model(self):
+        """The model itself: Keras 1.1.2's Sequential wrapped an inner functional Model
+        here (``model.model``); kcore's Sequential is that Model, with the same layers,
+        inputs, outputs and compiled functions."""
+        return self
 
     @property
     def flattened_layers(self):

@@ -7,6 +7,7 @@ Training minimizes the mean of these values.
 """
 from kcore import backend as K
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 _INF = float('inf')
 

@@ -10,6 +10,7 @@ phase; whoever adds ``layer.losses`` to the loss chooses the phase.
 """
 from kcore import backend as K
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 
 class Regularizer:
@@ -78,6 +79,45 @@ class ActivityRegularizer(_L1L2):
         for i in range(len(layer.inbound_nodes)):
             total = total + self(layer.get_output_at(i))
         return total
+
+
+class EigenvalueRegularizer(Regularizer):
+    """Eigenvalue decay: ``k`` times the square root of the largest eigenvalue of W^T W
+    (the largest singular value of the 2D weight W, for Dense and Embedding layers),
+    estimated by Keras 1.1.2's 9 steps of power iteration from a vector of ones.
+
+    Decision: each step is normalised (the estimate is the same; Keras 1.1.2's unscaled
+    vector grows as the eigenvalue to the 9th power and overflows float32 on large W).
+    """
+
+    POWER_STEPS = 9
+
+    def __init__(self, k):
+        self.k = _factor(self, 'k', k)
+        self.uses_learning_phase = False
+
+    def __call__(self, x=None):
+        w = x if x is not None else getattr(self, 'p', None)
+        if w is None:
+            raise ValueError('EigenvalueRegularizer: call it on a weight, or call '
+                             'set_param(weight) first.')
+        if K.ndim(w) != 2:
+            raise ValueError('EigenvalueRegularizer works on 2D weights (Dense, Embedding); '
+                             'got a weight with %d axes.' % K.ndim(w))
+        return self.k * K.sqrt(_largest_eigenvalue(K.dot(K.transpose(w), w), self.POWER_STEPS))
+
+    def get_config(self):
+        return {'name': self.__class__.__name__, 'k': self.k}
+
+
+def _largest_eigenvalue(matrix, steps):
+    """The Rayleigh quotient v^T M v / v^T v after ``steps`` products of the symmetric
+    ``matrix`` M with a vector that starts as ones."""
+    vector = K.sum(matrix, axis=1, keepdims=True)     # M times a column of ones
+    for _ in range(steps - 1):
+        vector = K.dot(matrix, vector / K.sqrt(K.sum(K.square(vector)) + K.epsilon()))
+    product = K.dot(matrix, vector)
+    return K.sum(product * vector) / K.maximum(K.sum(K.square(vector)), K.epsilon())
 
 
 def _factor(regularizer, key, value):
@@ -151,6 +191,6 @@ def get(identifier, kwargs=None):
 
 @hookimpl
 def register_regularizers(register):
-    for obj in (Regularizer, WeightRegularizer, ActivityRegularizer, l1, l2, l1l2,
-                activity_l1, activity_l2, activity_l1l2):
+    for obj in (Regularizer, WeightRegularizer, ActivityRegularizer, EigenvalueRegularizer, l1,
+                l2, l1l2, activity_l1, activity_l2, activity_l1l2):
         register(obj.__name__, obj)

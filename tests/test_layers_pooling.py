@@ -7,7 +7,8 @@ from kcore import backend as K
 from kcore import plugins
 from kcore.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
                                   GlobalAveragePooling1D, GlobalAveragePooling2D,
-                                  GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D,
+                                  GlobalAveragePooling3D, GlobalMaxPooling1D,
+                                  GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D,
                                   MaxPooling2D, MaxPooling3D)
 from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
 from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
@@ -63,15 +64,22 @@ def test_global_pooling_1d():
 
 
 @pytest.mark.parametrize('ordering', ['th', 'tf'])
-def test_global_pooling_2d(ordering):
-    x = RNG.randn(3, 4, 5, 2).astype('float32')
-    axes = (2, 3) if ordering == 'th' else (1, 2)
+@pytest.mark.parametrize('layers, shape', [
+    ((GlobalMaxPooling2D, GlobalAveragePooling2D), (3, 4, 5, 2)),
+    ((GlobalMaxPooling3D, GlobalAveragePooling3D), (3, 4, 2, 3, 2))])   # Keras 1.1.2's 3D too
+def test_global_pooling_2d_3d(layers, shape, ordering):
+    """One value per channel: the max or the mean over the pixels (voxels)."""
+    x = RNG.randn(*shape).astype('float32')      # 'tf' layout, 2 channels
+    spatial = tuple(range(1, len(shape) - 1))
+    axes = tuple(a + 1 for a in spatial) if ordering == 'th' else spatial
     x = to_th(x) if ordering == 'th' else x
-    out = run(GlobalMaxPooling2D(dim_ordering=ordering), x)
-    np.testing.assert_allclose(out, x.max(axis=axes), rtol=1e-6)
-    out = run(GlobalAveragePooling2D(dim_ordering=ordering), x)
-    np.testing.assert_allclose(out, x.mean(axis=axes), rtol=1e-5)
-    assert GlobalMaxPooling2D(dim_ordering=ordering).get_output_shape_for(x.shape) == (3, 2)
+    max_layer, mean_layer = layers
+    np.testing.assert_allclose(run(max_layer(dim_ordering=ordering), x), x.max(axis=axes),
+                               rtol=1e-6)
+    np.testing.assert_allclose(run(mean_layer(dim_ordering=ordering), x), x.mean(axis=axes),
+                               rtol=1e-5)
+    assert max_layer(dim_ordering=ordering).get_output_shape_for(x.shape) == (3, 2)
+    model_json_roundtrip(mean_layer(dim_ordering=ordering), x)
 
 
 @pytest.mark.parametrize('cls', [MaxPooling2D, AveragePooling3D, GlobalMaxPooling2D])
@@ -149,7 +157,8 @@ def test_bad_inputs_name_the_layer_and_shapes():
 
 def test_registered_with_aliases_and_flat_exports():
     import kcore.layers
-    for name in ('MaxPooling1D', 'AveragePooling3D', 'GlobalAveragePooling2D'):
+    for name in ('MaxPooling1D', 'AveragePooling3D', 'GlobalAveragePooling2D',
+                 'GlobalMaxPooling3D', 'GlobalAveragePooling3D'):
         assert plugins.get('layers', name) is getattr(kcore.layers, name)
     assert plugins.get('layers', 'MaxPool2D') is MaxPooling2D
     assert plugins.get('layers', 'AvgPool1D') is AveragePooling1D

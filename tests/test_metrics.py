@@ -103,6 +103,7 @@ def test_resolve_accuracy_follows_keras_1(loss, shape, expected):
     ('binary_accuracy', metrics.binary_accuracy), ('mse', metrics.mean_squared_error),
     ('MAE', metrics.mean_absolute_error), ('kld', metrics.kullback_leibler_divergence),
     ('cosine', metrics.cosine_proximity), ('fmeasure', metrics.fmeasure),
+    ('fscore', metrics.fmeasure), ('f1score', metrics.fmeasure),
     ('top_k_categorical_accuracy', metrics.top_k_categorical_accuracy),
     ('matthews_correlation', metrics.matthews_correlation)])
 def test_get_by_name_and_alias(name, function):

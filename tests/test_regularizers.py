@@ -67,3 +67,40 @@ def test_config_and_get():
     assert 'l2=0.2' in repr(reg)
     with pytest.raises(ValueError, match='Did you mean'):
         R.get('actvity_l2')
+
+
+def keras1_eigenvalue_decay(w, k, steps=9):
+    """Keras 1.1.2's EigenvalueRegularizer penalty in float64: ``steps`` products of W^T W
+    with a vector of ones, the Rayleigh quotient, its square root times k."""
+    ww = w.T.astype('float64') @ w
+    v = ww @ np.ones(len(ww))
+    for _ in range(steps - 1):
+        v = ww @ v
+    return k * np.sqrt((ww @ v) @ v / (v @ v))
+
+
+def test_eigenvalue_regularizer_is_the_largest_singular_value():
+    reg = R.EigenvalueRegularizer(0.1)
+    assert penalty(reg) == pytest.approx(keras1_eigenvalue_decay(W, 0.1), rel=1e-5)
+    assert penalty(reg) == pytest.approx(0.1 * np.linalg.norm(W, 2), rel=1e-5)
+    # Large weights: Keras 1.1.2's unscaled vector would pass float32's range here.
+    big = np.random.RandomState(0).randn(30, 20).astype('float32') * 50
+    value = penalty(R.EigenvalueRegularizer(1.), K.variable(big))
+    assert np.isfinite(value)
+    assert value == pytest.approx(keras1_eigenvalue_decay(big, 1.), rel=1e-4)
+
+
+def test_eigenvalue_regularizer_in_a_dense_layer_and_config():
+    from kcore.layers import Dense, Input
+    layer = Dense(3, W_regularizer=R.EigenvalueRegularizer(0.5))
+    layer(Input(shape=(2,)))
+    weight = layer.get_weights()[0]
+    assert float(K.eval(layer.losses[0])) == pytest.approx(
+        keras1_eigenvalue_decay(weight, 0.5), rel=1e-4)
+    config = R.EigenvalueRegularizer(0.5).get_config()
+    assert config == {'name': 'EigenvalueRegularizer', 'k': 0.5}
+    assert R.get(config).k == 0.5
+    with pytest.raises(ValueError, match='2D weights'):
+        R.EigenvalueRegularizer(1.)(K.variable(np.ones((2, 2, 2))))
+    with pytest.raises(ValueError, match='k must be a number >= 0'):
+        R.EigenvalueRegularizer(-1)

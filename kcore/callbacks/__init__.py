@@ -12,6 +12,10 @@ from kcore.callbacks.remote import RemoteMonitor
 from kcore.callbacks.tensorboard import TensorBoard
 from kcore.plugins import hookimpl
 
+# Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
+from kcore import backend as K  # noqa: F401
+from kcore.utils.generic_utils import Progbar  # noqa: F401
+
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'ProgbarLogger', 'History',
            'ModelCheckpoint', 'EarlyStopping', 'RemoteMonitor', 'LearningRateScheduler',
            'TensorBoard', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback']

@@ -3,14 +3,16 @@
 ``compile(optimizer='adam')`` and ``compile(optimizer=Adam(lr=1e-4))`` both go
 through :func:`get`.
 """
+from kcore import backend as K  # noqa: F401 (a Keras 1 name here)
 from kcore.optimizers.adadelta import Adadelta
 from kcore.optimizers.adagrad import Adagrad
 from kcore.optimizers.adam import Adam, Adamax, Nadam
-from kcore.optimizers.base import Optimizer
+from kcore.optimizers.base import Optimizer, clip_norm  # noqa: F401
 from kcore.optimizers.rmsprop import RMSprop
 from kcore.optimizers.sgd import SGD
 from kcore.optimizers.tf_optimizer import TFOptimizer
 from kcore.plugins import hookimpl
+from kcore.utils.generic_utils import get_from_module  # noqa: F401 (a Keras 1 name here)
 
 __all__ = ['Optimizer', 'SGD', 'RMSprop', 'Adagrad', 'Adadelta', 'Adam', 'Adamax', 'Nadam',
            'TFOptimizer', 'get', 'optimizer_from_config']

@@ -92,11 +92,8 @@ class Optimizer:
         clipnorm = getattr(self, 'clipnorm', None)
         clipvalue = getattr(self, 'clipvalue', None)
         if clipnorm is not None and clipnorm > 0:
-            c = float(clipnorm)
             norm = K.sqrt(sum(K.sum(K.square(g)) for g in grads))
-            # c / max(norm, c) is exactly 1 while the norm is within bounds.
-            scale = c / K.maximum(norm, c)
-            grads = [g * scale for g in grads]
+            grads = [clip_norm(g, float(clipnorm), norm) for g in grads]
         if clipvalue is not None and clipvalue > 0:
             v = float(clipvalue)
             grads = [K.clip(g, -v, v) for g in grads]
@@ -179,3 +176,11 @@ def _constraints_by_id(constraints):
     items = constraints.items() if hasattr(constraints, 'items') else constraints
     return {id(p): c for p, c in items}
 
+
+def clip_norm(g, c, n):
+    """The gradient ``g`` scaled by ``c / n`` when the norm ``n`` (of all gradients
+    together) exceeds ``c`` > 0, else ``g`` (Keras 1.1.2's ``keras.optimizers.clip_norm``)."""
+    if c <= 0:
+        return g
+    # c / max(n, c) is exactly 1 while the norm is within bounds.
+    return g * (c / K.maximum(n, c))

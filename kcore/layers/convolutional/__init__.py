@@ -14,6 +14,12 @@ from kcore.layers.convolutional.separable import SeparableConvolution2D
 from kcore.layers.convolutional.upsampling import UpSampling1D, UpSampling2D, UpSampling3D
 from kcore.plugins import hookimpl
 
+# Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
+from kcore import activations, constraints, initializations, regularizers  # noqa: F401
+from kcore import backend as K  # noqa: F401
+from kcore.engine.topology import InputSpec, Layer  # noqa: F401
+from kcore.utils.conv_utils import conv_input_length, conv_output_length  # noqa: F401
+
 # Short names (Keras 1's module aliases; the doc's blog uses Conv1D).
 ALIASES = {
     'Convolution1D': ('Conv1D',), 'AtrousConvolution1D': ('AtrousConv1D',),

@@ -7,6 +7,13 @@ from kcore.layers.core.lambda_layer import Lambda
 from kcore.layers.core.reshaping import Flatten, Permute, RepeatVector, Reshape
 from kcore.plugins import hookimpl
 
+# Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
+from kcore import activations, constraints, initializations, regularizers  # noqa: F401
+from kcore import backend as K  # noqa: F401
+from kcore.engine.topology import InputSpec, Layer, Merge  # noqa: F401
+from kcore.regularizers import ActivityRegularizer  # noqa: F401
+from kcore.utils.generic_utils import func_dump, func_load  # noqa: F401
+
 LAYERS = (Dense, Activation, Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
           Flatten, Reshape, Permute, RepeatVector, Lambda, ActivityRegularization, Masking,
           Highway, MaxoutDense, TimeDistributedDense)

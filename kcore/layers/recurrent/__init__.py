@@ -6,6 +6,12 @@ from kcore.layers.recurrent.lstm import LSTM
 from kcore.layers.recurrent.simple_rnn import SimpleRNN
 from kcore.plugins import hookimpl
 
+# Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
+from kcore import activations, initializations, regularizers  # noqa: F401
+from kcore import backend as K  # noqa: F401
+from kcore.engine.topology import InputSpec, Layer  # noqa: F401
+from kcore.layers.recurrent.dense_base import time_distributed_dense  # noqa: F401
+
 LAYERS = (SimpleRNN, GRU, LSTM, ConvLSTM2D)
 
 __all__ = ['Recurrent', 'ConvRecurrent2D'] + [layer.__name__ for layer in LAYERS]

@@ -221,6 +221,19 @@ def dropout_masks(ones, rate, count):
     return [K.in_train_phase(lambda: K.dropout(ones, rate), ones) for _ in range(count)]
 
 
+def time_distributed_dense(x, w, b=None, dropout=None, input_dim=None, output_dim=None,
+                           timesteps=None):
+    """x.w + b at every step of ``x`` (samples, timesteps, input_dim), in the training
+    phase with one input dropout mask for all the steps of a sample (Keras 1.1.2's helper
+    of ``keras.layers.recurrent``). ``input_dim``, ``output_dim`` and ``timesteps`` are
+    accepted for Keras 1 calls; the shapes come from ``x`` and ``w``."""
+    if dropout is not None and 0 < dropout < 1:
+        mask = dropout_masks(K.ones_like(x[:, 0, :]), dropout, 1)[0]
+        x = x * K.expand_dims(mask, 1)
+    y = K.dot(x, w)
+    return y if b is None else K.bias_add(y, b)
+
+
 def per_gate(masks, count):
     """One mask (or None) per gate: a single shared mask is repeated."""
     if not masks:
