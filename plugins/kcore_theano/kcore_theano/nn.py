@@ -155,8 +155,19 @@ def _pad(x, pads, value=0):
         else:
             shape.append(size)
             inner.append(slice(None))
-    filled = pt.alloc(_like(value, x), *shape)
-    return pt.set_subtensor(filled[tuple(inner)], x)
+    return pt.set_subtensor(_filled(x, shape, value)[tuple(inner)], x)
+
+
+def _filled(x, shape, value):
+    """A tensor of ``shape`` holding ``value``. When only the batch axis is symbolic it is
+    broadcast from a column of ``x``: an Alloc of a symbolic size infers its static shape
+    by rewriting the whole graph behind that size, once per padding (minutes for a model
+    like Xception)."""
+    rest = shape[1:]
+    if x.ndim > 1 and all(x.type.shape[1:]) and all(_is_int(s) for s in rest):
+        column = pt.zeros_like(x[(slice(None),) + (slice(0, 1),) * (x.ndim - 1)])
+        return column + pt.alloc(_like(value, x), 1, *rest)
+    return pt.alloc(_like(value, x), *shape)
 
 
 def _window(x, axes, offsets, outs, strides):
