@@ -4,7 +4,8 @@ and kcore-apps.
 ``tests-<backend>`` runs kcore's whole test suite, the backend plugin's own tests (the
 backend conformance suite) and kcore-apps' tests on that backend; ``conformance-<backend>``
 runs only the backend plugin's tests; ``parity`` installs both backend plugins and checks
-that the backends predict alike; ``demo`` trains the README's convnet on the digits.
+that the backends predict alike; ``demo`` trains the README's convnet on the digits;
+``examples`` runs every script of examples/ with ``--smoke`` on each backend.
 ``nox`` runs the default sessions below.
 """
 import os
@@ -22,10 +23,12 @@ APPS = 'plugins/kcore_apps'
 # What the optional parts need: image preprocessing, plots, the scikit-learn wrappers and
 # the digits dataset, sparse checks (scipy).
 TEST_EXTRAS = ('pytest', 'scipy', 'pillow', 'pydot', 'scikit-learn')
-nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity', 'demo']
+nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity', 'demo', 'examples']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
-PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=' + PYTENSOR_CACHE}
+# traceback__limit=0: PyTensor records no stack trace per graph node (ResNet50's graph has
+# ~195,000 nodes; recording them took a third of its build time).
+PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=%s,traceback__limit=0' % PYTENSOR_CACHE}
 
 
 def _install_and_test(session, backend, plugin, paths):
@@ -55,10 +58,13 @@ for _backend, _plugin in BACKENDS.items():
 
 @nox.session
 def parity(session):
-    """Both plugins installed: the same models and saved files predict alike on each backend."""
+    """Both plugins installed: the same models and saved files predict alike on each backend,
+    and Keras 1's per-backend modules (kcore.backend.tensorflow_backend, .theano_backend)
+    work side by side."""
     session.install('-e', '.', *[arg for plugin in BACKENDS.values() for arg in ('-e', plugin)],
                     'pytest')
-    session.run('pytest', 'tests/test_backend_parity.py', *session.posargs, env=PYTENSOR_ENV)
+    session.run('pytest', 'tests/test_backend_parity.py', 'tests/test_backend_modules.py',
+                *session.posargs, env=PYTENSOR_ENV)
 
 
 @nox.session
@@ -67,6 +73,17 @@ def demo(session):
     session.install('-e', '.', '-e', 'plugins/kcore_tf', '-e', APPS + '[digits]')
     session.run('python', 'examples/digits_cnn.py', '--out',
                 os.path.join(session.create_tmp(), 'digits_cnn.h5'), *session.posargs)
+
+
+@nox.session
+@nox.parametrize('backend', list(BACKENDS), ids=list(BACKENDS))
+def examples(session, backend):
+    """The documentation's examples with --smoke (synthetic data, offline) on one backend.
+
+    Each runs in its own process with a timeout; ``--durations=0`` shows each one's time."""
+    session.install('-e', '.', '-e', BACKENDS[backend], '-e', APPS, *TEST_EXTRAS)
+    session.run('pytest', 'examples/test_examples_smoke.py', '--durations=0', *session.posargs,
+                env=dict(PYTENSOR_ENV, KCORE_BACKEND=backend))
 
 
 @nox.session
