@@ -122,6 +122,26 @@ def test_keras1_theano_file_kernels_are_flipped_on_load(tmp_path):
     np.testing.assert_array_equal(values(model.layers[0])[0], kernel[::-1, ::-1])
 
 
+def test_source_says_what_wrote_a_file_that_records_nothing(tmp_path):
+    # The published Keras 1 application weights record neither backend nor ordering.
+    path = str(tmp_path / 'published.h5')
+    kernel = np.random.RandomState(6).rand(3, 2, 2, 3).astype('float32')      # 'th' layout
+    _keras1_conv_file(path, kernel)
+    model = FakeModel([FakeConv('conv_1', 'tf', nb_filter=3, stack=2, rows=2, cols=3)])
+    saving.load_weights(model, path, source={'backend': 'theano', 'image_dim_ordering': 'th'})
+    expected = transpose_kernel(kernel, 'th', 'tf')[::-1, ::-1]   # transposed, then flipped
+    np.testing.assert_array_equal(values(model.layers[0])[0], expected)
+
+
+def test_what_the_file_records_wins_over_source(tmp_path):
+    path = str(tmp_path / 'recorded.h5')
+    kernel = np.random.RandomState(7).rand(2, 3, 2, 3).astype('float32')      # 'tf' layout
+    _keras1_conv_file(path, kernel, backend='tensorflow')
+    model = FakeModel([FakeConv('conv_1', 'tf', nb_filter=3, stack=2, rows=2, cols=3)])
+    saving.load_weights(model, path, source={'backend': 'theano'})
+    np.testing.assert_array_equal(values(model.layers[0])[0], kernel)   # not flipped
+
+
 def test_keras1_model_file_tells_the_ordering_through_its_config(tmp_path):
     path = str(tmp_path / 'keras1_th_model.h5')
     kernel = np.random.RandomState(5).rand(3, 2, 2, 3).astype('float32')      # 'th' layout
