@@ -29,15 +29,8 @@ EXAMPLES = (
 # These build VGG16 or VGG19 from kcore.applications (kcore-apps, issue 14 part A).
 NEEDS_VGG = {'conv_filter_visualization': 'vgg16', 'deep_dream': 'vgg16',
              'neural_doodle': 'vgg19', 'neural_style_transfer': 'vgg16'}
-# Known kcore bugs an example runs into, by (example, backend): expected to fail until
-# fixed; strict, so the fix shows up as an unexpected pass to remove here.
-VARIABLE_ARITHMETIC = ("kcore's TensorFlow K.variable is a tf ResourceVariable, so Keras 1's "
-                       "`loss = K.variable(0.); loss -= ...` raises RuntimeError instead of "
-                       "giving a tensor")
-KNOWN_BUGS = {('deep_dream', 'tensorflow'): VARIABLE_ARITHMETIC,
-              ('neural_doodle', 'tensorflow'): VARIABLE_ARITHMETIC}
 # Expected to fail in PyTensor's FAST_COMPILE mode only (FAST_RUN passes, but compiles for
-# over 8 minutes on 2 cores).
+# over 8 minutes on 2 cores); strict, so a fix shows up as an unexpected pass.
 FAST_COMPILE_BUGS = {
     'conv_lstm': "PyTensor's FAST_COMPILE runs Elemwise with numpy ufuncs, which take at most "
                  "32 operands; the gradient of kcore_theano's ConvLSTM2D (3x3 kernel, 4 gates) "
@@ -72,9 +65,9 @@ def test_example_runs_with_smoke(name, tmp_path, request):
     # A fresh KCORE_HOME: a smoke run must not rely on downloaded, cached datasets.
     env = dict(os.environ, KCORE_HOME=str(tmp_path / 'kcore_home'), MPLBACKEND='Agg')
     env['PYTENSOR_FLAGS'] = pytensor_flags(env.get('PYTENSOR_FLAGS', ''))
-    bug = KNOWN_BUGS.get((name, K.backend()))
+    bug = None
     if K.backend() == 'theano' and 'mode=FAST_COMPILE' in env['PYTENSOR_FLAGS']:
-        bug = bug or FAST_COMPILE_BUGS.get(name)
+        bug = FAST_COMPILE_BUGS.get(name)
     if bug:
         request.applymarker(pytest.mark.xfail(reason=bug, strict=True))
     script = os.path.join(HERE, name + '.py')

@@ -84,6 +84,19 @@ class VariableChecks:
             K.set_learning_phase(2)
 
     # ---------------------------------------------------- variables, tensors
+    def test_in_place_arithmetic_on_a_variable_makes_a_new_tensor(self, K):
+        # Keras 1 code accumulates a loss this way (the deep-dream and doodle examples); the
+        # variable itself keeps its value.
+        loss = v = K.variable(np.array([1.0, 2.0]))
+        x = K.placeholder(shape=(2,))
+        loss += x
+        loss -= 1.0
+        loss *= 2.0
+        loss /= 4.0
+        f = K.function([x], [loss])
+        np.testing.assert_allclose(f([np.array([3.0, 5.0], 'float32')])[0], [1.5, 3.0])
+        np.testing.assert_allclose(K.get_value(v), [1.0, 2.0])
+
     def test_variable(self, K):
         value = np.arange(6.0).reshape(2, 3)
         v = K.variable(value, name='my_var')

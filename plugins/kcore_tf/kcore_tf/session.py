@@ -368,6 +368,38 @@ def _input_name(x):
     return getattr(x, 'name', None) or repr(x)
 
 
+class _NewTensorInPlace:
+    """Keras 1 code accumulates into a variable: ``loss = K.variable(0.); loss += term``.
+    TensorFlow 1's variables answered ``+=`` with a new tensor (``loss + term``), which is
+    what that code means; TensorFlow 2's resource variables raise instead."""
+
+    def __iadd__(self, other):
+        return self + other
+
+    def __isub__(self, other):
+        return self - other
+
+    def __imul__(self, other):
+        return self * other
+
+    def __itruediv__(self, other):
+        return self / other
+
+
+_IN_PLACE_CLASSES = {}
+
+
+def _with_keras1_in_place_ops(variable):
+    """``variable`` with Keras 1's ``+=``/``-=``/``*=``/``/=`` (a class of its own that adds
+    only those to TensorFlow's; created through tf.Variable, so creator scopes still apply)."""
+    cls = type(variable)
+    if cls not in _IN_PLACE_CLASSES:
+        _IN_PLACE_CLASSES[cls] = type(cls.__name__, (_NewTensorInPlace, cls),
+                                      {'__module__': __name__})
+    variable.__class__ = _IN_PLACE_CLASSES[cls]
+    return variable
+
+
 class SessionOps:
     """Graph, session, variables, functions and random tensors."""
 
@@ -429,7 +461,8 @@ class SessionOps:
             return tf.SparseTensor(indices=indices, values=values, dense_shape=shape)
         if not isinstance(value, (tf.Tensor, tf.Variable)):
             value = np.asarray(value, dtype=tf.as_dtype(dtype).as_numpy_dtype)
-        v = tf.compat.v1.Variable(value, dtype=dtype, name=name, use_resource=True)
+        v = _with_keras1_in_place_ops(
+            tf.compat.v1.Variable(value, dtype=dtype, name=name, use_resource=True))
         if not _manual_init:
             _data(v.graph).variables.append(v)
         return v
