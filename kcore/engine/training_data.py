@@ -46,7 +46,7 @@ def check_arrays(model, data, names, shapes, what, batch_dim=False, hint=None):
         expected = shapes[index]
         if isinstance(array, np.ndarray) and array.ndim == 1 and len(expected) == 2:
             array = array[:, None]
-        if not _fits(array.shape, expected, batch_dim):
+        if not shape_fits(array.shape, expected, batch_dim):
             advice = hint(index, tuple(array.shape)) if hint else ''
             raise ValueError('Model %s, %s %r: expected arrays of shape %s, got an array of '
                              'shape %s.%s' % (model.name, what, name, tuple(expected),
@@ -55,7 +55,9 @@ def check_arrays(model, data, names, shapes, what, batch_dim=False, hint=None):
     return arrays
 
 
-def _fits(shape, expected, batch_dim):
+def shape_fits(shape, expected, batch_dim):
+    """True if ``shape`` has ``expected``'s rank and matches it wherever ``expected`` is not
+    None (the batch axis only when ``batch_dim``)."""
     if len(shape) != len(expected):
         return False
     axes = zip(shape, expected) if batch_dim else zip(shape[1:], expected[1:])

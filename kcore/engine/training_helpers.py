@@ -16,7 +16,7 @@ from kcore import metrics as metrics_module
 from kcore import objectives, optimizers
 from kcore.engine.container import Container
 from kcore.engine.training_compile import weighted_loss
-from kcore.engine.training_data import as_array, per_output
+from kcore.engine.training_data import as_array, per_output, shape_fits
 from kcore.engine.training_enqueuer import GeneratorEnqueuer
 from kcore.engine.training_loops import epoch_batches
 from kcore.utils.generic_utils import Progbar
@@ -42,7 +42,7 @@ def standardize_input_data(data, names, shapes=None, check_batch_dim=True, excep
     where = exception_prefix or 'data'
     arrays = [_column(as_array(a)) for a in _listed(data, names, where)]
     for name, array, shape in zip(names, arrays, shapes or [None] * len(names)):
-        if shape is not None and not _shape_fits(array.shape, shape, check_batch_dim):
+        if shape is not None and not shape_fits(array.shape, shape, check_batch_dim):
             raise ValueError('Error when checking %s: expected %s to have shape %s, but got an '
                              'array of shape %s.' % (where, name, tuple(shape),
                                                      tuple(array.shape)))
@@ -73,13 +73,6 @@ def _column(array):
     if isinstance(array, np.ndarray) and array.ndim == 1:
         return array[:, None]
     return array
-
-
-def _shape_fits(shape, expected, check_batch_dim):
-    if len(shape) != len(expected):
-        return False
-    pairs = list(zip(shape, expected))[0 if check_batch_dim else 1:]
-    return all(want is None or want == got for got, want in pairs)
 
 
 # -------------------------------------------------------------- sample weights
