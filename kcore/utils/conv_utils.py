@@ -36,6 +36,18 @@ def conv_output_length(input_length, filter_size, border_mode, stride, dilation=
     return (length + stride - 1) // stride
 
 
+def same_padding(length, filter_size, stride, dilation=1):
+    """(before, after): what border_mode 'same' pads along one axis, the odd pixel at the
+    end (TensorFlow's rule). ``length`` may also be a backend integer tensor whose
+    arithmetic follows Python's (``//``, ``-``); the clamp at 0 is then the caller's."""
+    size = (filter_size - 1) * dilation + 1
+    out = (length + stride - 1) // stride
+    total = (out - 1) * stride + size - length
+    if isinstance(total, int):
+        total = max(total, 0)
+    return total // 2, total - total // 2
+
+
 def conv_input_length(output_length, filter_size, border_mode, stride):
     """The input length a convolution maps to ``output_length`` (None stays None):
     ``(output_length - 1) * stride - 2 * pad + filter_size`` with pad 0 for 'valid',

@@ -1,14 +1,6 @@
 """Output lengths and 'same' padding shared by the pooling and locally-connected layers
 (their argument checks are the convolutional layers', kcore.layers.convolutional._args)."""
-from kcore.utils.conv_utils import conv_output_length
-
-
-def same_padding(length, window, stride):
-    """(before, after): the padding 'same' adds along an axis, the odd pixel at the end
-    (TensorFlow's rule)."""
-    out = conv_output_length(length, window, 'same', stride)
-    total = max((out - 1) * stride + window - length, 0)
-    return total // 2, total - total // 2
+from kcore.utils.conv_utils import conv_output_length, same_padding  # noqa: F401
 
 
 def output_lengths(layer, input_shape, lengths, windows, border_mode, strides, what):
