@@ -273,6 +273,7 @@ FRAMEWORKS = {
     'kcore-tf-nojit': ('kcore', {'KCORE_BACKEND': 'tensorflow', 'KCORE_TF_JIT_UPDATES': '0'},
                        'kcore_tf'),
     'kcore-theano': ('kcore', {'KCORE_BACKEND': 'theano'}, 'kcore_theano'),
+    'kcore-jax': ('kcore', {'KCORE_BACKEND': 'jax'}, 'kcore_jax'),
     'keras3-tf': ('peer', {'KERAS_BACKEND': 'tensorflow'}, 'keras'),
     'keras3-jax': ('peer', {'KERAS_BACKEND': 'jax'}, 'jax'),
     'tf-keras': ('peer', {'TF_USE_LEGACY_KERAS': '1'}, 'tf_keras'),

@@ -1,5 +1,6 @@
-"""The same model with the same weights predicts the same on TensorFlow and on PyTensor,
-and a model saved under one backend loads under the other and predicts the same.
+"""The same model with the same weights predicts the same on TensorFlow and on PyTensor
+(and on JAX where kcore-jax is installed), and a model saved under one backend loads under
+the others and predicts the same.
 
 Each backend runs in its own interpreter (``KCORE_BACKEND`` is chosen per process), three
 in all: TensorFlow builds, predicts and saves every model; PyTensor does the same and also
@@ -8,15 +9,17 @@ their weights come from a seeded RNG and their outputs are at most about 20 in s
 float32 rounding (a few 1e-6 seen) stays well inside rtol=atol=1e-5.
 """
 import importlib
+import importlib.util
 import os
 
 import h5py
 import numpy as np
 import pytest
 
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 PLUGINS = {'tensorflow': 'kcore_tf', 'theano': 'kcore_theano'}
+JAX = importlib.util.find_spec('kcore_jax') is not None   # the third backend, where installed
 TOLERANCE = dict(rtol=1e-5, atol=1e-5)
 
 
@@ -108,7 +111,8 @@ def seed_weights(model, seed=1):
 # ---------------------------------------------------------------- worker (one process)
 def work(folder, build, load_from):
     """Run in a worker process: predict every model after building it (``build``: and save
-    it as <name>.<backend>.h5) or after loading ``load_from``'s file; write .npy files."""
+    it as <name>.<backend>.h5) and after loading the files of each backend in ``load_from``;
+    write .npy files."""
     from kcore import backend as K
     from kcore.models import load_model
     backend = K.backend()
@@ -119,14 +123,14 @@ def work(folder, build, load_from):
             seed_weights(model)
             np.save(os.path.join(folder, '%s.%s.npy' % (name, backend)), model.predict(x))
             model.save(os.path.join(folder, '%s.%s.h5' % (name, backend)))
-        if load_from:
-            model = load_model(os.path.join(folder, '%s.%s.h5' % (name, load_from)))
-            np.save(os.path.join(folder, '%s.%s-in-%s.npy' % (name, load_from, backend)),
+        for writer in load_from:
+            model = load_model(os.path.join(folder, '%s.%s.h5' % (name, writer)))
+            np.save(os.path.join(folder, '%s.%s-in-%s.npy' % (name, writer, backend)),
                     model.predict(x))
         K.clear_session()
 
 
-def run_worker(backend, folder, home, build=False, load_from=None):
+def run_worker(backend, folder, home, build=False, load_from=()):
     env = dict(os.environ, KCORE_BACKEND=backend, KCORE_HOME=home)
     for var in ('KERAS_BACKEND', 'KCORE_PLUGINS', 'KCORE_DISABLE_PLUGINS',
                 'KCORE_DISABLE_PLUGIN_AUTOLOAD'):
@@ -151,8 +155,10 @@ def results(tmp_path_factory):
     for name, x in inputs().items():
         np.save(folder / (name + '.input.npy'), x.astype('float32') if x.dtype.kind == 'f' else x)
     run_worker('tensorflow', str(folder), home, build=True)
-    run_worker('theano', str(folder), home, build=True, load_from='tensorflow')
-    run_worker('tensorflow', str(folder), home, load_from='theano')
+    run_worker('theano', str(folder), home, build=True, load_from=['tensorflow'])
+    if JAX:
+        run_worker('jax', str(folder), home, build=True, load_from=['tensorflow', 'theano'])
+    run_worker('tensorflow', str(folder), home, load_from=['theano'] + (['jax'] if JAX else []))
     return folder
 
 
@@ -161,15 +167,22 @@ def predictions(folder, name, how):
 
 
 # ------------------------------------------------------------------------------- tests
+NEEDS_JAX = pytest.mark.skipif(not JAX, reason='kcore-jax is not installed')
+
+
+@pytest.mark.parametrize('other', ['theano', pytest.param('jax', marks=NEEDS_JAX)])
 @pytest.mark.parametrize('name', list(MODELS))
-def test_same_weights_give_the_same_predictions_on_both_backends(results, name):
+def test_same_weights_give_the_same_predictions_on_both_backends(results, name, other):
     on_tf = predictions(results, name, 'tensorflow')
-    np.testing.assert_allclose(predictions(results, name, 'theano'), on_tf, **TOLERANCE)
+    np.testing.assert_allclose(predictions(results, name, other), on_tf, **TOLERANCE)
     assert np.ptp(on_tf) > 0.1   # outputs that vary: a constant model would prove nothing
 
 
 @pytest.mark.parametrize('name', list(MODELS))
-@pytest.mark.parametrize('writer,reader', [('tensorflow', 'theano'), ('theano', 'tensorflow')])
+@pytest.mark.parametrize('writer,reader', [
+    ('tensorflow', 'theano'), ('theano', 'tensorflow'),
+    *[pytest.param(w, r, marks=NEEDS_JAX) for w, r in
+      [('tensorflow', 'jax'), ('theano', 'jax'), ('jax', 'tensorflow')]]])
 def test_a_model_saved_under_one_backend_predicts_the_same_under_the_other(
         results, name, writer, reader):
     with h5py.File(results / ('%s.%s.h5' % (name, writer)), 'r') as f:
