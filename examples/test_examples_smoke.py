@@ -30,13 +30,8 @@ EXAMPLES = (
 NEEDS_VGG = {'conv_filter_visualization': 'vgg16', 'deep_dream': 'vgg16',
              'neural_doodle': 'vgg19', 'neural_style_transfer': 'vgg16'}
 # Expected to fail in PyTensor's FAST_COMPILE mode only (FAST_RUN passes, but compiles for
-# over 8 minutes on 2 cores); strict, so a fix shows up as an unexpected pass.
-FAST_COMPILE_BUGS = {
-    'conv_lstm': "PyTensor's FAST_COMPILE runs Elemwise with numpy ufuncs, which take at most "
-                 "32 operands; the gradient of kcore_theano's ConvLSTM2D (3x3 kernel, 4 gates) "
-                 "adds 36 terms in one Add and fails with AttributeError: 'Scratchpad' object "
-                 "has no attribute 'ufunc'",
-}
+# minutes on 2 cores), with the reason; strict, so a fix shows up as an unexpected pass.
+FAST_COMPILE_BUGS = {}
 
 
 def missing_application(module):

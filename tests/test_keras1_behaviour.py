@@ -9,7 +9,7 @@ from kcore import backend as K
 from kcore.layers import (BatchNormalization, Dense, Input, Lambda, SimpleRNN,
                           TimeDistributed)
 from kcore.models import Model, Sequential
-from training_helpers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.training import fresh_graph  # noqa: F401 (autouse fixture)
 
 rng = np.random.RandomState(7)
 X10 = rng.rand(10, 3).astype('float32')
@@ -149,6 +149,28 @@ def test_lambda_infers_the_shape_the_function_produces_batch_axis_included():
     assert first_two.get_output_shape_for((8, 4)) == (8, 2)
     model = Model(x, first_two(x))
     assert model.get_output_shape_for((8, 4)) == (8, 2)
+
+
+def test_lambda_knows_the_length_of_a_reversed_axis_on_every_backend():
+    # PyTensor has no static length for x[:, ::-1]: the Lambda runs the function to find it.
+    x = Input(shape=(16, 8))
+    reverse = Lambda(lambda t: t[:, ::-1, :])
+    y = reverse(x)
+    assert y._keras_shape == (None, 16, 8) and reverse.output_shape == (None, 16, 8)
+    assert reverse.get_output_shape_for((3, 16, 8)) == (3, 16, 8)
+    model = Model(x, y)
+    assert model.output_shape == (None, 16, 8)
+    data = rng.rand(2, 16, 8).astype('float32')
+    np.testing.assert_array_equal(model.predict(data), data[:, ::-1, :])
+
+
+def test_lambda_leaves_unknown_what_depends_on_an_unknown_axis():
+    # The trial lengths 1, 2 and 5 of the unknown axis show that t[:, :2] depends on it.
+    sequence = Input(shape=(None, 8))
+    assert Lambda(lambda t: t[:, :2])(sequence)._keras_shape == (None, None, 8)
+    assert Lambda(lambda t: t[:, ::-1])(sequence)._keras_shape == (None, None, 8)
+    pooled = Lambda(lambda t: K.max(t, axis=1))
+    assert pooled(sequence)._keras_shape == (None, 8)
 
 
 def test_lambda_shape_inference_uses_the_input_dtype_and_wrappers_can_ask_for_it():

@@ -2,6 +2,8 @@
 import importlib
 import inspect
 
+import numpy as np
+
 from kcore import backend as K
 from kcore.engine import serialization
 from kcore.engine.tensors import shape_of
@@ -12,12 +14,17 @@ class Lambda(Layer):
     """Apply ``function(x, **arguments)`` to the input (a tensor or a list of tensors).
 
     ``output_shape``: a tuple (without the batch axis), a function of the input shape
-    (with the batch axis; a list of shapes for a list input), or None: the static shape
-    the function produces on placeholders of the input shape, batch axis included, as
-    Keras 1.1.2 on TensorFlow, on every backend (the VAE blog says it is not needed on
-    TensorFlow).
+    (with the batch axis; a list of shapes for a list input), or None: the shape the
+    function produces, batch axis included, as Keras 1.1.2 on TensorFlow, on every backend
+    (the VAE blog says it is not needed on TensorFlow). It is the static shape of the
+    output on placeholders of the input shape; where that leaves an axis other than the
+    batch axis unknown (PyTensor has no static length for ``x[:, ::-1]``), the function is
+    run on zeros of the input shape, its unknown axes 1, 2 and 5 long in turn, and an
+    axis that is the same length in all three runs is known (a dependence on an unknown
+    input axis shows as a change; only a slice such as ``x[:1]`` of such an axis passes
+    for fixed).
 
-    Decisions: (§20 item 16) the doc says the function takes one argument, the previous
+    Decisions: the doc says the function takes one argument, the previous
     output, but the VAE blog applies a Lambda to a list of two tensors: a list input
     reaches the function as one list. A function with a ``mask`` parameter receives the
     input mask. In configs a module-level function is stored by name (with its module),
@@ -63,23 +70,33 @@ class Lambda(Layer):
         return tuple(shape)
 
     def _inferred_shape(self, input_shape):
-        """The static shape(s) of the function's output for ``input_shape``: that of the
-        last call's output when it had these input shapes, else of the output on new
-        placeholders (in the last call's dtypes); None when the function cannot run on
-        them (the engine then reads the output tensor itself)."""
+        """The shape(s) of the function's output for ``input_shape`` (see the class
+        docstring): the static shape of the last call's output when it had these input
+        shapes, else of the output on new placeholders (in the last call's dtypes); None
+        when the function cannot run on them (the engine then reads the output tensor)."""
         several = isinstance(input_shape, list) and all(
             isinstance(s, (list, tuple)) for s in input_shape)
         shapes = [tuple(s) for s in (input_shape if several else [input_shape])]
         last_shapes, dtypes, y = getattr(self, '_last_call', ([], [], None))
+        if len(dtypes) != len(shapes):
+            dtypes = [None] * len(shapes)
         try:
+            xs = None
             if last_shapes != shapes:
-                if len(dtypes) != len(shapes):
-                    dtypes = [None] * len(shapes)
                 xs = [K.placeholder(shape=s, dtype=d) for s, d in zip(shapes, dtypes)]
                 y = self.call(xs if several else xs[0])
-            if isinstance(y, list):
-                return [tuple(K.int_shape(t)) for t in y]
-            return tuple(K.int_shape(y))
+            outputs = y if isinstance(y, list) else [y]
+            static = [tuple(K.int_shape(t)) for t in outputs]
+            if any(None in s[1:] for s in static):
+                if xs is None:   # trace the function alone, not the model behind the call
+                    xs = [K.placeholder(shape=s, dtype=d) for s, d in zip(shapes, dtypes)]
+                    y = self.call(xs if several else xs[0])
+                    outputs = y if isinstance(y, list) else [y]
+                try:
+                    static = _traced(xs, outputs, static)
+                except Exception:   # the function fails on zeros: keep the static shape
+                    pass
+            return static if isinstance(y, list) else static[0]
         except Exception:   # any error of the user's function on a placeholder: not ours
             return None
 
@@ -112,11 +129,34 @@ class Lambda(Layer):
         return cls(function, output_shape=shape, **config)
 
 
+def _traced(inputs, outputs, static):
+    """``static`` (the outputs' static shapes) completed by running the function: the
+    outputs' shapes on zeros of the inputs' shapes, their unknown axes of each trial
+    length; an axis is known where all trials agree (see the Lambda docstring)."""
+    shape_of_outputs = K.function(inputs, [K.shape(t) for t in outputs])
+    trials = []
+    for length in _TRIAL_LENGTHS:
+        values = [np.zeros([length if d is None else d for d in K.int_shape(x)],
+                           dtype=K.dtype(x)) for x in inputs]
+        trials.append([tuple(int(d) for d in s) for s in shape_of_outputs(values)])
+    shapes = []
+    for i, known in enumerate(static):
+        runs = [trial[i] for trial in trials]
+        shapes.append(tuple(d if d is not None or len({run[a] for run in runs}) > 1
+                            else runs[0][a] for a, d in enumerate(known)))
+    return shapes
+
+
 def _parameters(function):
     try:
         return inspect.signature(function).parameters
     except (TypeError, ValueError):
         return {}
+
+
+# Lengths given to the unknown input axes when the function is traced: 1 shows slices
+# such as x[:2] of such an axis as depending on it.
+_TRIAL_LENGTHS = (1, 2, 5)
 
 
 def _module(function, kind):
