@@ -3,8 +3,8 @@ and kcore-apps.
 
 ``tests-<backend>`` runs kcore's whole test suite, the backend plugin's own tests (the
 backend conformance suite) and kcore-apps' tests on that backend; ``conformance-<backend>``
-runs only the backend plugin's tests; ``parity`` installs both backend plugins and checks
-that the backends predict alike; ``demo`` trains the README's convnet on the digits;
+runs only the backend plugin's tests; ``reliability`` is the fault and fuzz suite;
+``parity`` installs the three backend plugins and checks that the backends predict alike; ``demo`` trains the README's convnet on the digits;
 ``examples`` runs every script of examples/ with ``--smoke`` on each backend.
 ``nox`` runs the default sessions below.
 """
@@ -18,12 +18,16 @@ nox.options.reuse_existing_virtualenvs = True
 BACKENDS = {
     'tensorflow': 'plugins/kcore_tf',
     'theano': 'plugins/kcore_theano',
+    'jax': 'plugins/kcore_jax',
 }
 APPS = 'plugins/kcore_apps'
 # What the optional parts need: image preprocessing, plots, the scikit-learn wrappers and
 # the digits dataset, sparse checks (scipy).
 TEST_EXTRAS = ('pytest', 'scipy', 'pillow', 'pydot', 'scikit-learn')
-nox.options.sessions = ['tests-%s' % name for name in BACKENDS] + ['parity', 'demo', 'examples']
+# kcore-jax joins the default run with its conformance suite; its whole-suite session
+# (tests-jax) is not in the default run yet: see plugins/kcore_jax/README.md.
+nox.options.sessions = ['tests-tensorflow', 'tests-theano', 'conformance-jax', 'reliability',
+                        'parity', 'demo', 'examples']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
 # traceback__limit=0: PyTensor records no stack trace per graph node (ResNet50's graph has
@@ -41,7 +45,8 @@ def _sessions(backend, plugin):
     def tests(session):
         """kcore's tests, the plugin's tests (the conformance suite) and kcore-apps' tests
         on one backend."""
-        _install_and_test(session, backend, plugin, ['tests', plugin + '/tests', APPS + '/tests'])
+        _install_and_test(session, backend, plugin, ['tests', '--ignore=tests/reliability',
+                                                     plugin + '/tests', APPS + '/tests'])
 
     @nox.session(name='conformance-%s' % backend)
     def conformance(session):
@@ -57,8 +62,27 @@ for _backend, _plugin in BACKENDS.items():
 
 
 @nox.session
+def reliability(session):
+    """The fault and fuzz suite (tests/reliability) on TensorFlow: bad arguments, non-finite
+    data, generators, threads, sessions, killed saves and downloads, fuzzed config and HDF5
+    files. It prints its counts (kills, byte flips, fuzz examples, threads) at the end."""
+    session.install('-e', '.', '-e', BACKENDS['tensorflow'], '-e', APPS, 'pytest', 'hypothesis')
+    session.run('pytest', 'tests/reliability', *session.posargs,
+                env={'KCORE_BACKEND': 'tensorflow'})
+
+
+@nox.session(name='distribute-ray')
+def distribute_ray(session):
+    """Not in the default run: Ray Train starts 2 kcore workers on 127.0.0.1 (kcore-tf[ray]),
+    with the rest of tests/distribute."""
+    session.install('-e', '.', '-e', BACKENDS['tensorflow'] + '[ray]', 'pytest')
+    session.run('pytest', 'tests/distribute', *session.posargs,
+                env={'KCORE_BACKEND': 'tensorflow'})
+
+
+@nox.session
 def parity(session):
-    """Both plugins installed: the same models and saved files predict alike on each backend,
+    """Every backend plugin installed: the same models and saved files predict alike on each,
     and Keras 1's per-backend modules (kcore.backend.tensorflow_backend, .theano_backend)
     work side by side."""
     session.install('-e', '.', *[arg for plugin in BACKENDS.values() for arg in ('-e', plugin)],
@@ -76,7 +100,7 @@ def demo(session):
 
 
 @nox.session
-@nox.parametrize('backend', list(BACKENDS), ids=list(BACKENDS))
+@nox.parametrize('backend', ['tensorflow', 'theano'], ids=['tensorflow', 'theano'])
 def examples(session, backend):
     """The documentation's examples with --smoke (synthetic data, offline) on one backend.
 

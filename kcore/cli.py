@@ -9,6 +9,8 @@ import warnings
 
 import kcore
 from kcore import config, plugins
+from kcore.distribute import launch as distribute_launch
+from kcore.plugins import known_plugins
 
 
 def _manager():
@@ -23,17 +25,17 @@ def cmd_plugins(args):
     infos = list(_manager().plugins.values())
     if args.json:
         print(json.dumps([{'name': i.name, 'distribution': i.distribution, 'version': i.version,
-                           'builtin': i.builtin, 'error': i.error, 'registered': i.registered}
+                           'builtin': i.builtin, 'status': i.status, 'error': i.error,
+                           'conflicts': i.conflicts, 'registered': i.registered}
                           for i in infos], indent=2))
         return 0
     for info in infos:
         origin = '%s %s' % (info.distribution or '?', info.version or '')
-        status = 'built-in' if info.builtin else 'ok'
-        if info.error:
-            status = 'FAILED'
-        print('%s  (%s)  %s' % (info.name, origin.strip(), status))
+        print('%s  (%s)  %s' % (info.name, origin.strip(), info.status))
         if info.error:
             print('    error: %s' % info.error)
+        for conflict in info.conflicts:
+            print('    conflict: %s' % conflict)
         for kind, names in info.registered.items():
             print('    %s: %s' % (kind, ', '.join(names)))
     return 0
@@ -44,7 +46,7 @@ def cmd_backends(args):
     active, reason = config.backend_choice()
     backends = _manager().registries['backends']
     if not len(backends):
-        print('No backend is installed. Install one: pip install kcore-tf')
+        print('No backend is installed. Install one: %s' % known_plugins.install_hint('backends'))
         return 1
     for entry in backends.entries():
         mark = '*' if active.lower() in [entry.name.lower()] + [a.lower() for a in entry.aliases] else ' '
@@ -67,9 +69,8 @@ def cmd_info(args):
         entry = backends.entry(name)
         info = _manager().plugins[entry.plugin]
         print('  provided by plugin %s (%s %s)' % (entry.plugin, info.distribution, info.version))
-        for library in ('tensorflow-cpu', 'tensorflow', 'pytensor'):
-            if _version(library):
-                print('  %s %s installed' % (library, _version(library)))
+        for library, version in _manager().versions(entry.plugin).items():
+            print('  %s %s installed' % (library, version))
     else:
         print('  not installed; installed backends: %s' % (', '.join(backends.names()) or 'none'))
     print('config file: %s' % config.config_path())
@@ -125,7 +126,8 @@ def _show_files(rows, args, columns, kind):
         print(json.dumps(rows, indent=2))
         return 0
     if not rows:
-        print('No %s is registered. Install kcore-apps: pip install kcore-apps' % kind)
+        print('No %s is registered. Install one: %s'
+              % (kind, known_plugins.install_hint(kind + 's')))
         return 1
     widths = [max(len(c), *(len(str(r[c])) for r in rows)) for c in columns]
     for values in [columns] + [[r[c] for c in columns] for r in rows]:
@@ -175,6 +177,7 @@ def main(argv=None):
     p.add_argument('program', nargs=argparse.REMAINDER,
                    help='SCRIPT.py [args ...], or -m MODULE [args ...]')
     p.set_defaults(run=cmd_run)
+    distribute_launch.add_cli(commands)
     args = parser.parse_args(argv)
     if not getattr(args, 'run', None):
         parser.print_help()

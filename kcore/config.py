@@ -11,8 +11,12 @@ import json
 import os
 import tempfile
 
+# Where nothing names a backend and not exactly one is installed, kcore uses Keras 1's
+# default, 'tensorflow' (keras.json's default): what a Keras 1 user expects. This is the
+# one place the core names a backend, as a setting's default value.
+DEFAULT_BACKEND = 'tensorflow'
 DEFAULTS = {
-    'backend': 'tensorflow',
+    'backend': DEFAULT_BACKEND,
     'floatx': 'float32',
     'epsilon': 1e-07,
     'image_dim_ordering': 'tf',
@@ -67,7 +71,7 @@ def check_value(key, value, where):
     elif key == 'backend':
         if not isinstance(value, str) or not value:
             raise ConfigError('%s: key "backend" has value %r; the name of an installed backend '
-                              '(such as "tensorflow" or "theano") is expected.' % (where, value))
+                              '(`kcore backends` lists them) is expected.' % (where, value))
     return value
 
 
@@ -75,7 +79,7 @@ def read_file(path=None):
     """Read and validate the config file; create it with the defaults if it is missing."""
     path = path or config_path()
     if not os.path.exists(path):
-        config = dict(DEFAULTS, backend=_default_backend())
+        config = dict(DEFAULTS, backend=default_backend())
         write_file(config, path)
         return config
     data = _load_json(path)
@@ -118,7 +122,7 @@ def from_keras_json(data, path):
                               % (path, data_format))
         data['image_dim_ordering'] = DATA_FORMAT_ORDERINGS[data_format]
     if not _is_installed_backend(data.get('backend')):
-        data['backend'] = _default_backend()
+        data['backend'] = default_backend()
     return data
 
 
@@ -127,10 +131,11 @@ def _is_installed_backend(name):
     return isinstance(name, str) and name in plugins.registry('backends')
 
 
-def _default_backend():
-    """The only installed backend, else 'tensorflow' (asks the plugin registry)."""
-    from kcore.backend import default_backend_name
-    return default_backend_name()
+def default_backend():
+    """The backend a new config file names: the only installed one, else DEFAULT_BACKEND."""
+    from kcore import plugins
+    names = plugins.registry('backends').names()
+    return names[0] if len(names) == 1 else DEFAULT_BACKEND
 
 
 def write_file(config, path=None):

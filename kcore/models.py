@@ -1,13 +1,12 @@
-"""Models (``keras.models``): Sequential, Model, and rebuilding or loading models."""
-import json
+"""Models (``keras.models``): Sequential; Model, saving and rebuilding come from the engine."""
 import warnings
 
 from kcore.engine import serialization
-from kcore.engine.container import Container
-from kcore.engine.merge import Merge
-from kcore.engine.node import Node, get_source_inputs
-from kcore.engine.saving import load_model, save_model
+from kcore.engine.saving import (load_model, model_from_config, model_from_json,
+                                 model_from_yaml, save_model)
+from kcore.engine.topology import Container, Merge, Node, get_source_inputs
 from kcore.engine.training import Model
+from kcore.plugins import hookimpl
 
 # Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
 from kcore import backend as K  # noqa: F401
@@ -84,7 +83,7 @@ class Sequential(Model):
     def _rebuild(self, inputs, outputs):
         """Recompute the graph and the model's own node after add/pop."""
         self._init_graph(inputs, outputs)
-        self.predict_function = None
+        self._predict_function = None
         if not outputs:
             return
         fields = dict(input_tensors=self.inputs, output_tensors=self.outputs,
@@ -220,31 +219,9 @@ def _layer(entry, cache):
     return layer
 
 
-# ------------------------------------------------------------- rebuilding
-def model_from_config(config, custom_objects=None, safe_mode=None):
-    """A model (or layer) from a config: ``{'class_name', 'config'}``, a Sequential's list
-    of layer configs, or a functional model's ``get_config()`` dict. ``safe_mode`` None
-    keeps the current setting (True unless a caller turned it off)."""
-    with serialization.scope(custom_objects, safe_mode):
-        if isinstance(config, list):
-            return Sequential.from_config(config)
-        if isinstance(config, dict) and 'class_name' in config:
-            return serialization.deserialize_layer(config)
-        if isinstance(config, dict) and 'layers' in config and 'input_layers' in config:
-            return Model.from_config(config)
-    raise ValueError("model_from_config expects {'class_name': ..., 'config': ...}, a "
-                     'Sequential config (a list) or a Model config (a dict with layers, '
-                     'input_layers, output_layers); got %s.'
-                     % (serialization.short_repr(config),))
-
-
-def model_from_json(json_string, custom_objects=None, safe_mode=None):
-    """The model described by ``model.to_json()``'s string."""
-    return model_from_config(json.loads(json_string), custom_objects, safe_mode)
-
-
-def model_from_yaml(yaml_string, custom_objects=None, safe_mode=None):
-    """The model described by ``model.to_yaml()``'s string (or a Keras 1.x YAML file)."""
-    from kcore.engine.yaml_loader import load
-    return model_from_config(load(yaml_string), custom_objects, safe_mode)
-
+@hookimpl
+def register_layers(register):
+    """The engine's layer classes, so that configs naming them load."""
+    from kcore.engine.topology import InputLayer
+    for cls in (InputLayer, Merge, Container, Model, Sequential):
+        register(cls.__name__, cls)

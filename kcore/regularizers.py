@@ -152,8 +152,8 @@ def l1l2(l1=0.01, l2=0.01):
     return WeightRegularizer(l1=l1, l2=l2)
 
 
-# §20 item 28: the doc writes activity_l2(λ=0.01) and activity_l1l2(λ1=0.01, λ2=0.01);
-# the Python names are l and l1, l2, as for the weight shortcuts.
+# The doc writes activity_l2(λ=0.01) and activity_l1l2(λ1=0.01, λ2=0.01), which Python
+# cannot spell: the arguments are named l and l1, l2, as for the weight shortcuts.
 def activity_l1(l=0.01):
     """L1 activity penalty."""
     return ActivityRegularizer(l1=l)

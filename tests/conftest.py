@@ -7,7 +7,7 @@ import pytest
 
 import kcore.backend as K
 from kcore import config, plugins
-from session_backend import BACKEND
+from kcore_test_helpers.session import BACKEND
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ import pytest
 
 from kcore import backend as K
 from kcore.backend import common, per_backend, tensorflow_backend as KTF, theano_backend as KTH
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 PLUGINS = {'tensorflow': 'kcore-tf', 'theano': 'kcore-theano'}
 MODULES = {'tensorflow': KTF, 'theano': KTH}

@@ -4,14 +4,14 @@ import warnings
 import numpy as np
 import pytest
 
-from callback_fakes import FakeModel, run_epochs
+from kcore_test_helpers.callbacks import FakeModel, run_epochs
 from kcore import callbacks, plugins
 from kcore.callbacks import (BaseLogger, Callback, CallbackList, CSVLogger, History,
                              LambdaCallback, ProgbarLogger)
 from kcore.callbacks import base as callbacks_base
 from kcore.utils import generic_utils
 from kcore.utils.generic_utils import Progbar
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 
 class Clock:

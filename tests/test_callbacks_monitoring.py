@@ -8,7 +8,7 @@ import urllib.parse
 import numpy as np
 import pytest
 
-from callback_fakes import FakeModel, numpy_backend, run_epochs  # noqa: F401 (fixture)
+from kcore_test_helpers.callbacks import FakeModel, numpy_backend, run_epochs  # noqa: F401
 from kcore import backend as K
 from kcore.callbacks import (EarlyStopping, History, LambdaCallback, LearningRateScheduler,
                              ModelCheckpoint, ReduceLROnPlateau, RemoteMonitor)

@@ -7,7 +7,8 @@ import struct
 import numpy as np
 import pytest
 
-from callback_fakes import FakeLayer, FakeModel, numpy_backend, run_epochs  # noqa: F401
+from kcore_test_helpers.callbacks import (  # noqa: F401
+    FakeLayer, FakeModel, numpy_backend, run_epochs)
 from kcore import backend as K
 from kcore.callbacks import LearningRateScheduler, TensorBoard, event_file
 

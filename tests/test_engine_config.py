@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from engine_helpers import Linear, fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import Linear, fresh_graph  # noqa: F401
 from kcore import backend as K
 from kcore.engine.topology import Input, Merge, merge
 from kcore.layers import Dense, Dropout, Flatten

@@ -2,7 +2,7 @@
 format itself is tested with the saving module."""
 import numpy as np
 
-from engine_helpers import fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import fresh_graph  # noqa: F401
 from kcore.layers import Dense, Input, Merge
 from kcore.models import Model, Sequential, load_model
 

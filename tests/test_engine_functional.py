@@ -3,7 +3,7 @@ prediction without compile."""
 import numpy as np
 import pytest
 
-from engine_helpers import Linear, PhaseNoise, fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import Linear, PhaseNoise, fresh_graph  # noqa: F401
 from kcore import backend as K
 from kcore.engine.topology import Container, get_source_inputs
 from kcore.layers import Dense, Dropout, Flatten, Input, merge

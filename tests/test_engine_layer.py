@@ -2,7 +2,8 @@
 import numpy as np
 import pytest
 
-from engine_helpers import Linear, MaskedMean, MaskZeros, OldStyle, Split, fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import (  # noqa: F401
+    Linear, MaskedMean, MaskZeros, OldStyle, Split, fresh_graph)
 from kcore import backend as K
 from kcore.engine.topology import Input, InputSpec, Layer, Node, get_source_inputs
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from engine_helpers import Split, fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import Split, fresh_graph  # noqa: F401
 from kcore import backend as K
 from kcore.layers import Activation, Dense, Dropout, Flatten, Input, Merge
 from kcore.models import Sequential

@@ -1,5 +1,5 @@
 """model.summary() and print_summary: the Keras 1 table and the parameter counts."""
-from engine_helpers import fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import fresh_graph  # noqa: F401
 from kcore.engine.topology import Layer
 from kcore.layers import Dense, Input, merge
 from kcore.models import Model, Sequential

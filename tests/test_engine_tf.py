@@ -3,12 +3,12 @@ simplified interface to TensorFlow", L9627-10008), in kcore's graph."""
 import numpy as np
 import pytest
 
-from engine_helpers import fresh_graph  # noqa: F401
+from kcore_test_helpers.engine import fresh_graph  # noqa: F401
 from kcore import backend as K
 from kcore.layers import Dense, Dropout
 from kcore.models import Model, Sequential, model_from_config
 
-from session_backend import BACKEND
+from kcore_test_helpers.session import BACKEND
 
 # The doc's "Keras as a simplified interface to TensorFlow" chapter: TensorFlow only.
 pytestmark = pytest.mark.skipif(BACKEND != 'tensorflow', reason='TensorFlow interop')

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from kcore import backend as K
-from training_helpers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.training import fresh_graph  # noqa: F401 (autouse fixture)
 
 RNG = np.random.RandomState(3)
 

@@ -10,8 +10,8 @@ import textwrap
 import pytest
 
 from kcore import cli, config
-from session_backend import BACKEND
-from subprocess_utils import run_python
+from kcore_test_helpers.session import BACKEND
+from kcore_test_helpers.processes import run_python
 
 KERAS1_SCRIPT = '''
     import numpy as np
@@ -188,7 +188,7 @@ def test_kcore_json_wins_over_keras_json(keras_json, kcore_home):
 
 def test_a_later_keras_json_gives_its_data_format_and_only_a_kcore_backend(keras_json):
     from kcore.backend import default_backend_name
-    keras_json({'backend': 'jax', 'image_data_format': 'channels_first', 'floatx': 'float32',
+    keras_json({'backend': 'torch', 'image_data_format': 'channels_first', 'floatx': 'float32',
                 'epsilon': 1e-07, 'nb_threads': 4})
     settings = config.settings()
     assert settings == {'backend': default_backend_name(), 'floatx': 'float32',

@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 NAMES_FILE = pathlib.Path(__file__).with_name('keras112_names.txt')
 

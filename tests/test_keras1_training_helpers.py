@@ -11,7 +11,7 @@ from kcore.engine.training import (batch_shuffle, check_array_lengths,
                                    standardize_class_weights, standardize_input_data,
                                    standardize_sample_weights, standardize_weights,
                                    weighted_objective)
-from training_helpers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.training import fresh_graph  # noqa: F401 (autouse fixture)
 
 X = np.arange(20, dtype='float32').reshape(10, 2)
 

@@ -7,9 +7,9 @@ from kcore import backend as K
 from kcore import plugins
 from kcore.layers import (ELU, LeakyReLU, Masking, ParametricSoftplus, PReLU, SReLU,
                           ThresholdedReLU)
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 RNG = np.random.RandomState(11)
 X = (RNG.randn(4, 3, 5) * 2).astype('float32')

@@ -6,17 +6,18 @@ import pytest
 from kcore import backend as K
 from kcore import constraints, regularizers
 from kcore.layers.convolutional import AtrousConvolution1D, Conv1D, Convolution1D
-from conv_refs import conv_ref, rand
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 X = rand(2, 9, 3)
 
 
 def conv1d_ref(x, W, b, stride, mode, rate=1):
     """Through the N-D reference: steps as the single spatial axis."""
-    return conv_ref(x, W, (stride,), mode, (rate,)) + b
+    return ref.conv(x, W, (stride,), mode, (rate,)) + b
 
 
 def test_doc_examples():
@@ -54,7 +55,7 @@ def test_atrous_convolution1d_against_numpy(mode, stride):
 def test_no_bias_and_activation():
     W = rand(3, 3, 2)
     layer = Convolution1D(2, 3, bias=False, activation='relu', weights=[W])
-    np.testing.assert_allclose(run(layer, X), np.maximum(conv_ref(X, W, (1,), 'valid'), 0),
+    np.testing.assert_allclose(run(layer, X), np.maximum(ref.conv(X, W, (1,), 'valid'), 0),
                                rtol=1e-4, atol=1e-5)
     assert len(layer.weights) == 1 and layer.count_params() == 18
 

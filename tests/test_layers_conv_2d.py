@@ -7,10 +7,11 @@ from kcore import backend as K
 from kcore import constraints, regularizers
 from kcore.layers.convolutional import (AtrousConvolution2D, Conv2D, Convolution2D,
                                         SeparableConvolution2D)
-from conv_refs import conv_ref, kernel_to_th, rand, separable_ref, to_th
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 X = rand(2, 7, 6, 3)    # 'tf' (samples, rows, cols, channels)
 
@@ -18,9 +19,9 @@ X = rand(2, 7, 6, 3)    # 'tf' (samples, rows, cols, channels)
 def run_ordering(layer_class, ordering, x, weights, *args, **kwargs):
     """The layer's output in 'tf' layout, built with 'tf' weights in either ordering."""
     if ordering == 'th':
-        weights = [kernel_to_th(w) if w.ndim == 4 else w for w in weights]
+        weights = [ref.kernel_to_th(w) if w.ndim == 4 else w for w in weights]
         layer = layer_class(*args, dim_ordering='th', weights=weights, **kwargs)
-        return np.moveaxis(run(layer, to_th(x)), 1, -1)
+        return np.moveaxis(run(layer, ref.to_th(x)), 1, -1)
     return run(layer_class(*args, dim_ordering='tf', weights=weights, **kwargs), x)
 
 
@@ -60,7 +61,7 @@ def test_convolution2d_against_numpy(ordering, mode, strides):
     W, b = rand(3, 2, 3, 4), rand(4)
     out = run_ordering(Convolution2D, ordering, X, [W, b], 4, 3, 2, border_mode=mode,
                        subsample=strides, activation='tanh')
-    np.testing.assert_allclose(out, np.tanh(conv_ref(X, W, strides, mode) + b),
+    np.testing.assert_allclose(out, np.tanh(ref.conv(X, W, strides, mode) + b),
                                rtol=1e-4, atol=1e-5)
 
 
@@ -71,7 +72,7 @@ def test_atrous_convolution2d_against_numpy(ordering, mode, strides):
     W, b = rand(2, 3, 3, 2), rand(2)
     out = run_ordering(AtrousConvolution2D, ordering, X, [W, b], 2, 2, 3, border_mode=mode,
                        subsample=strides, atrous_rate=(3, 2))
-    np.testing.assert_allclose(out, conv_ref(X, W, strides, mode, (3, 2)) + b,
+    np.testing.assert_allclose(out, ref.conv(X, W, strides, mode, (3, 2)) + b,
                                rtol=1e-4, atol=1e-5)
 
 
@@ -81,22 +82,22 @@ def test_separable_convolution2d_against_numpy(ordering, mode, strides):
     depthwise, pointwise, b = rand(3, 2, 3, 2), rand(1, 1, 6, 4), rand(4)
     out = run_ordering(SeparableConvolution2D, ordering, X, [depthwise, pointwise, b], 4, 3, 2,
                        border_mode=mode, subsample=strides, depth_multiplier=2)
-    np.testing.assert_allclose(out, separable_ref(X, depthwise, pointwise, strides, mode) + b,
-                               rtol=1e-4, atol=1e-5)
+    want = ref.separable_conv2d(X, depthwise, pointwise, strides, mode) + b
+    np.testing.assert_allclose(out, want, rtol=1e-4, atol=1e-5)
 
 
 def test_unknown_image_size():
     W, b = rand(3, 3, 3, 2), rand(2)
     layer = Convolution2D(2, 3, 3, subsample=(2, 2), border_mode='same',
-                          weights=[kernel_to_th(W), b], dim_ordering='th')
+                          weights=[ref.kernel_to_th(W), b], dim_ordering='th')
     inp = keras_input((3, None, None))
     y = layer(inp)
     assert y._keras_shape == (None, 2, None, None)
     f = K.function([inp], [y])
     for rows, cols in ((5, 8), (9, 4)):
         x = rand(2, rows, cols, 3)
-        np.testing.assert_allclose(np.moveaxis(f([to_th(x)])[0], 1, -1),
-                                   conv_ref(x, W, (2, 2), 'same') + b, rtol=1e-4, atol=1e-5)
+        np.testing.assert_allclose(np.moveaxis(f([ref.to_th(x)])[0], 1, -1),
+                                   ref.conv(x, W, (2, 2), 'same') + b, rtol=1e-4, atol=1e-5)
     assert Convolution2D(2, 3, 3, dim_ordering='tf').get_output_shape_for(
         (None, None, 9, 3)) == (None, None, 7, 2)
 
@@ -140,7 +141,7 @@ def test_regularizers_and_constraints():
                           W_constraint=constraints.unitnorm(), b_constraints=constraints.nonneg())
     inp = keras_input(X.shape[1:])
     layer(inp)
-    out = conv_ref(X, W, (1, 1), 'valid') + b
+    out = ref.conv(X, W, (1, 1), 'valid') + b
     penalties = K.function([inp], layer.losses)([X])
     assert sorted(float(p) for p in penalties) == pytest.approx(sorted(
         [0.1 * abs(W).sum(), 0.2 * (b ** 2).sum(), 0.3 * abs(out).mean(axis=0).sum()]),
@@ -188,7 +189,7 @@ def test_config_roundtrips():
     model_json_roundtrip(Convolution2D(2, 3, 3, activation='sigmoid', border_mode='same'), X)
     model_json_roundtrip(SeparableConvolution2D(2, 3, 3, depth_multiplier=2), X)
     model_json_roundtrip(AtrousConvolution2D(2, 2, 2, atrous_rate=(2, 2), dim_ordering='th'),
-                         to_th(X))
+                         ref.to_th(X))
 
 
 def test_keras1_config_loads():
@@ -207,7 +208,7 @@ def test_keras1_config_loads():
 
 def test_trains():
     assert_trains(Convolution2D(2, 3, 3, W_regularizer=regularizers.l2(0.01)), X)
-    assert_trains(AtrousConvolution2D(2, 2, 2, atrous_rate=(2, 2), dim_ordering='th'), to_th(X))
+    assert_trains(AtrousConvolution2D(2, 2, 2, atrous_rate=(2, 2), dim_ordering='th'), ref.to_th(X))
     assert_trains(SeparableConvolution2D(2, 3, 3, depth_multiplier=2, border_mode='same'), X)
 
 

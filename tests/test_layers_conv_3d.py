@@ -5,10 +5,11 @@ import pytest
 from kcore import backend as K
 from kcore import constraints, regularizers
 from kcore.layers.convolutional import Conv3D, Convolution3D
-from conv_refs import conv_ref, kernel_to_th, rand, to_th
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 X = rand(2, 5, 4, 6, 2)     # 'tf' (samples, dim1, dim2, dim3, channels)
 
@@ -29,11 +30,11 @@ def test_convolution3d_against_numpy(ordering, mode, strides):
     W, b = rand(2, 3, 2, 2, 3), rand(3)
     kwargs = dict(border_mode=mode, subsample=strides, activation='relu', dim_ordering=ordering)
     if ordering == 'th':
-        layer = Convolution3D(3, 2, 3, 2, weights=[kernel_to_th(W), b], **kwargs)
-        out = np.moveaxis(run(layer, to_th(X)), 1, -1)
+        layer = Convolution3D(3, 2, 3, 2, weights=[ref.kernel_to_th(W), b], **kwargs)
+        out = np.moveaxis(run(layer, ref.to_th(X)), 1, -1)
     else:
         out = run(Convolution3D(3, 2, 3, 2, weights=[W, b], **kwargs), X)
-    np.testing.assert_allclose(out, np.maximum(conv_ref(X, W, strides, mode) + b, 0),
+    np.testing.assert_allclose(out, np.maximum(ref.conv(X, W, strides, mode) + b, 0),
                                rtol=1e-4, atol=1e-5)
 
 
@@ -45,7 +46,7 @@ def test_unknown_sizes():
     assert y._keras_shape == (None, None, 3, None, 1)
     x = rand(1, 3, 4, 5, 2)
     np.testing.assert_allclose(K.function([inp], [y])([x])[0],
-                               conv_ref(x, W, (1, 1, 1), 'valid') + b, rtol=1e-4, atol=1e-5)
+                               ref.conv(x, W, (1, 1, 1), 'valid') + b, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize('ordering,shape', [('th', (3, 2, 2, 3, 1)), ('tf', (2, 3, 1, 2, 3))])
@@ -69,7 +70,7 @@ def test_config_regularizers_and_training():
         'dim_ordering': 'th'}
     assert roundtrip(layer).subsample == (1, 2, 1)
     model_json_roundtrip(Convolution3D(2, 2, 2, 2, activation='tanh'), X)
-    assert_trains(layer, to_th(X))
+    assert_trains(layer, ref.to_th(X))
 
 
 def test_bad_input():

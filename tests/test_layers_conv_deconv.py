@@ -6,10 +6,11 @@ import pytest
 from kcore import backend as K
 from kcore import regularizers
 from kcore.layers.convolutional import Deconv2D, Deconvolution2D
-from conv_refs import deconv_ref, rand, to_th
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 X = rand(2, 4, 3, 2)    # 'tf' (samples, rows, cols, channels)
 
@@ -26,7 +27,7 @@ def deconv(ordering, W, b, out_rows_cols, x=X, **kwargs):
         shape = (None, nb_filter) + tuple(out_rows_cols)
         layer = Deconvolution2D(nb_filter, W.shape[0], W.shape[1], shape, dim_ordering='th',
                                 weights=[kernel_th(W), b], **kwargs)
-        return np.moveaxis(run(layer, to_th(x)), 1, -1)
+        return np.moveaxis(run(layer, ref.to_th(x)), 1, -1)
     shape = (None,) + tuple(out_rows_cols) + (nb_filter,)
     layer = Deconvolution2D(nb_filter, W.shape[0], W.shape[1], shape, dim_ordering='tf',
                             weights=[W, b], **kwargs)
@@ -53,7 +54,7 @@ def test_doc_examples():
 def test_deconvolution2d_against_scatter_add(ordering, mode, strides, out):
     W, b = rand(3, 3, 4, 2), rand(4)       # (rows, cols, out, in)
     got = deconv(ordering, W, b, out, border_mode=mode, subsample=strides, activation='tanh')
-    np.testing.assert_allclose(got, np.tanh(deconv_ref(X, W, out, strides, mode) + b),
+    np.testing.assert_allclose(got, np.tanh(ref.deconv2d(X, W, out, strides, mode) + b),
                                rtol=1e-4, atol=1e-5)
 
 
@@ -61,13 +62,13 @@ def test_output_shape_batch_and_none_entries():
     W, b = rand(3, 2, 4, 2), rand(4)
     # Decision: output_shape's batch entry is ignored; the input's batch size is used.
     layer = Deconvolution2D(4, 3, 2, (32, 6, 4, 4), dim_ordering='tf', weights=[W, b])
-    np.testing.assert_allclose(run(layer, X), deconv_ref(X, W, (6, 4), (1, 1), 'valid') + b,
+    np.testing.assert_allclose(run(layer, X), ref.deconv2d(X, W, (6, 4), (1, 1), 'valid') + b,
                                rtol=1e-4, atol=1e-5)
     # Decision: None rows/cols are s (i - 1) + k ('valid') or s i ('same').
     layer = Deconvolution2D(4, 3, 2, (None, None, None, 4), subsample=(2, 2),
                             weights=[W, b])
     assert layer.get_output_shape_for((None, 4, 3, 2)) == (None, 9, 6, 4)
-    np.testing.assert_allclose(run(layer, X), deconv_ref(X, W, (9, 6), (2, 2), 'valid') + b,
+    np.testing.assert_allclose(run(layer, X), ref.deconv2d(X, W, (9, 6), (2, 2), 'valid') + b,
                                rtol=1e-4, atol=1e-5)
     layer = Deconvolution2D(4, 3, 2, (None, 4, None, None), border_mode='same',
                             subsample=(2, 2), dim_ordering='th', weights=[kernel_th(W), b])
@@ -84,7 +85,7 @@ def test_unknown_input_size():
     for rows, cols in ((3, 4), (5, 2)):
         x = rand(2, rows, cols, 2)
         out = (2 * rows + 1, 2 * cols + 1)
-        np.testing.assert_allclose(f([x])[0], deconv_ref(x, W, out, (2, 2), 'valid') + b,
+        np.testing.assert_allclose(f([x])[0], ref.deconv2d(x, W, out, (2, 2), 'valid') + b,
                                    rtol=1e-4, atol=1e-5)
     fixed = Deconvolution2D(2, 3, 3, (None, 7, 9, 2), subsample=(2, 2), weights=[W, b])
     assert fixed(keras_input((None, None, 2)))._keras_shape == (None, 7, 9, 2)
@@ -135,4 +136,4 @@ def test_trains():
     assert_trains(Deconvolution2D(2, 3, 3, (None, 9, 7, 2), subsample=(2, 2),
                                   W_regularizer=regularizers.l1(0.01)), X)
     assert_trains(Deconvolution2D(2, 2, 2, (None, 2, 4, 3), border_mode='same',
-                                  dim_ordering='th'), to_th(X))
+                                  dim_ordering='th'), ref.to_th(X))

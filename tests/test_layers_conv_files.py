@@ -11,10 +11,11 @@ from kcore import backend as K
 from kcore.layers import Input
 from kcore.layers.convolutional import (AtrousConvolution1D, Convolution1D, Convolution2D,
                                         Convolution3D, Deconvolution2D, SeparableConvolution2D)
+from kcore.testing import reference as ref
 from kcore.utils.layer_utils import convert_all_kernels_in_model
 from kcore.utils.np_utils import convert_kernel
-from conv_refs import conv_ref, deconv_ref, kernel_to_th, rand, to_th
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
 
 
 def model_of(layer, shape):
@@ -53,7 +54,7 @@ def test_keras1_convolution1d_files(tmp_path, backend):
     expected = kernel[:, 0][::-1] if backend == 'theano' else kernel[:, 0]
     np.testing.assert_array_equal(layer.get_weights()[0], expected)
     x = rand(2, 9, 2)     # Keras 1.x's output: Theano's true convolution is this correlation
-    np.testing.assert_allclose(model.predict(x), conv_ref(x, expected, (1,), 'valid', (2,)) + b,
+    np.testing.assert_allclose(model.predict(x), ref.conv(x, expected, (1,), 'valid', (2,)) + b,
                                rtol=1e-4, atol=1e-5)
 
 
@@ -70,7 +71,7 @@ def test_keras1_theano_th_model_into_a_tf_layer(tmp_path):
     tf_kernel = np.transpose(kernel_th, (2, 3, 1, 0))
     np.testing.assert_array_equal(layer.get_weights()[0], tf_kernel[::-1, ::-1])
     x = rand(2, 5, 6, 2)
-    true_convolution = conv_ref(x, tf_kernel[::-1, ::-1], (1, 1), 'valid')
+    true_convolution = ref.conv(x, tf_kernel[::-1, ::-1], (1, 1), 'valid')
     np.testing.assert_allclose(model.predict(x), true_convolution + b, rtol=1e-4, atol=1e-5)
 
 
@@ -81,7 +82,7 @@ def test_keras1_deconvolution2d_files(tmp_path, ordering):
     conv2d_transpose; kcore stores (rows, cols, out, in)."""
     keras1_tf = rand(3, 2, 2, 4)                  # (rows, cols, in, out)
     b = rand(4)
-    stored = keras1_tf if ordering == 'tf' else kernel_to_th(keras1_tf)   # th (out, in, r, c)
+    stored = keras1_tf if ordering == 'tf' else ref.kernel_to_th(keras1_tf)   # th (out, in, r, c)
     path = str(tmp_path / 'deconv.h5')
     keras1_file(path, 'deconv', [stored, b], 'tensorflow',
                 {'class_name': 'Deconvolution2D',
@@ -91,8 +92,8 @@ def test_keras1_deconvolution2d_files(tmp_path, ordering):
     model = model_of(layer, (4, 3, 2) if ordering == 'tf' else (2, 4, 3))
     model.load_weights(path)
     x = rand(2, 4, 3, 2)
-    expected = deconv_ref(x, np.swapaxes(keras1_tf, 2, 3), (6, 4), (1, 1), 'valid') + b
-    got = model.predict(x if ordering == 'tf' else to_th(x))
+    expected = ref.deconv2d(x, np.swapaxes(keras1_tf, 2, 3), (6, 4), (1, 1), 'valid') + b
+    got = model.predict(x if ordering == 'tf' else ref.to_th(x))
     np.testing.assert_allclose(got if ordering == 'tf' else np.moveaxis(got, 1, -1), expected,
                                rtol=1e-4, atol=1e-5)
 
@@ -128,11 +129,11 @@ def test_kcore_files_move_between_orderings(tmp_path, make, shape):
     th_model.save_weights(path)
     tf_model = model_of(make('tf'), shape)
     tf_model.load_weights(path)
-    expected = np.moveaxis(th_model.predict(to_th(x)), 1, -1)
+    expected = np.moveaxis(th_model.predict(ref.to_th(x)), 1, -1)
     np.testing.assert_allclose(tf_model.predict(x), expected, rtol=1e-4, atol=1e-5)
     tf_model.save_weights(path)
     th_model.load_weights(path)
-    np.testing.assert_allclose(np.moveaxis(th_model.predict(to_th(x)), 1, -1), expected,
+    np.testing.assert_allclose(np.moveaxis(th_model.predict(ref.to_th(x)), 1, -1), expected,
                                rtol=1e-4, atol=1e-5)
 
 

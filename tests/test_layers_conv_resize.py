@@ -7,9 +7,10 @@ from kcore import backend as K
 from kcore.layers.convolutional import (Cropping1D, Cropping2D, Cropping3D, UpSampling1D,
                                         UpSampling2D, UpSampling3D, ZeroPadding1D,
                                         ZeroPadding2D, ZeroPadding3D)
-from conv_refs import crop_ref, rand, to_th, upsample_ref, zero_pad_ref
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import rand
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 X1 = rand(2, 6, 3)          # (samples, steps, features)
 X2 = rand(2, 5, 6, 3)       # 'tf' images
@@ -19,14 +20,15 @@ X3 = rand(2, 4, 5, 3, 2)    # 'tf' volumes
 def run_both(layer_class, ordering, x, *args, **kwargs):
     """The output in 'tf' layout of a 2D/3D layer built in either ordering."""
     if ordering == 'th':
-        return np.moveaxis(run(layer_class(*args, dim_ordering='th', **kwargs), to_th(x)), 1, -1)
+        layer = layer_class(*args, dim_ordering='th', **kwargs)
+        return np.moveaxis(run(layer, ref.to_th(x)), 1, -1)
     return run(layer_class(*args, dim_ordering='tf', **kwargs), x)
 
 
 # ------------------------------------------------------------------ cropping
 def test_cropping1d():
-    np.testing.assert_array_equal(run(Cropping1D(), X1), crop_ref(X1, [(1, 1)]))
-    np.testing.assert_array_equal(run(Cropping1D((2, 0)), X1), crop_ref(X1, [(2, 0)]))
+    np.testing.assert_array_equal(run(Cropping1D(), X1), ref.crop(X1, [(1, 1)]))
+    np.testing.assert_array_equal(run(Cropping1D((2, 0)), X1), ref.crop(X1, [(2, 0)]))
     assert Cropping1D().cropping == (1, 1) and Cropping1D().get_config()['cropping'] == (1, 1)
     assert Cropping1D((0, 3)).get_output_shape_for((None, None, 4)) == (None, None, 4)
 
@@ -35,13 +37,13 @@ def test_cropping1d():
 def test_cropping2d_and_3d(ordering):
     # Decision (§20 item 20): the doc writes only 'th' shapes; both orderings work.
     pairs = ((1, 2), (0, 3))
-    np.testing.assert_array_equal(run_both(Cropping2D, ordering, X2, pairs), crop_ref(X2, pairs))
+    np.testing.assert_array_equal(run_both(Cropping2D, ordering, X2, pairs), ref.crop(X2, pairs))
     np.testing.assert_array_equal(run_both(Cropping2D, ordering, X2), X2)   # default: nothing
     np.testing.assert_array_equal(run_both(Cropping3D, ordering, X3),
-                                  crop_ref(X3, [(1, 1)] * 3))
+                                  ref.crop(X3, [(1, 1)] * 3))
     pairs3 = ((0, 2), (1, 0), (0, 1))
     np.testing.assert_array_equal(run_both(Cropping3D, ordering, X3, pairs3),
-                                  crop_ref(X3, pairs3))
+                                  ref.crop(X3, pairs3))
 
 
 def test_cropping_argument_forms_and_errors():
@@ -58,26 +60,26 @@ def test_cropping_argument_forms_and_errors():
 
 # ---------------------------------------------------------------- upsampling
 def test_upsampling1d():
-    np.testing.assert_array_equal(run(UpSampling1D(), X1), upsample_ref(X1, (2,)))
-    np.testing.assert_array_equal(run(UpSampling1D(length=3), X1), upsample_ref(X1, (3,)))
+    np.testing.assert_array_equal(run(UpSampling1D(), X1), ref.upsample(X1, (2,)))
+    np.testing.assert_array_equal(run(UpSampling1D(length=3), X1), ref.upsample(X1, (3,)))
     assert UpSampling1D(3).get_output_shape_for((None, None, 4)) == (None, None, 4)
 
 
 @pytest.mark.parametrize('ordering', ['th', 'tf'])
 def test_upsampling2d_and_3d(ordering):
-    np.testing.assert_array_equal(run_both(UpSampling2D, ordering, X2), upsample_ref(X2, (2, 2)))
+    np.testing.assert_array_equal(run_both(UpSampling2D, ordering, X2), ref.upsample(X2, (2, 2)))
     np.testing.assert_array_equal(run_both(UpSampling2D, ordering, X2, size=(1, 3)),
-                                  upsample_ref(X2, (1, 3)))
+                                  ref.upsample(X2, (1, 3)))
     # Keras 1.1.2 had UpSampling3D on Theano only (§18.9 item 67); kcore on any backend.
     np.testing.assert_array_equal(run_both(UpSampling3D, ordering, X3, size=(2, 1, 3)),
-                                  upsample_ref(X3, (2, 1, 3)))
+                                  ref.upsample(X3, (2, 1, 3)))
 
 
 # --------------------------------------------------------------- zero padding
 def test_zero_padding1d():
-    np.testing.assert_array_equal(run(ZeroPadding1D(), X1), zero_pad_ref(X1, [(1, 1)]))
+    np.testing.assert_array_equal(run(ZeroPadding1D(), X1), ref.zero_pad(X1, [(1, 1)]))
     np.testing.assert_array_equal(run(ZeroPadding1D(padding=(0, 2)), X1),
-                                  zero_pad_ref(X1, [(0, 2)]))
+                                  ref.zero_pad(X1, [(0, 2)]))
     assert ZeroPadding1D(2).get_config()['padding'] == 2
     assert ZeroPadding1D((0, 2)).get_config()['padding'] == (0, 2)
 
@@ -87,13 +89,13 @@ def test_zero_padding2d_and_3d(ordering):
     # Decision (§20 item 19): the rows and columns are padded (axes 2, 3 in 'th', 1, 2 in
     # 'tf'; the doc's "3 and 4" count from one).
     np.testing.assert_array_equal(run_both(ZeroPadding2D, ordering, X2),
-                                  zero_pad_ref(X2, [(1, 1), (1, 1)]))
+                                  ref.zero_pad(X2, [(1, 1), (1, 1)]))
     pairs = ((2, 0), (1, 3))
     np.testing.assert_array_equal(run_both(ZeroPadding2D, ordering, X2, pairs),
-                                  zero_pad_ref(X2, pairs))
+                                  ref.zero_pad(X2, pairs))
     # Keras 1.1.2 had ZeroPadding3D on Theano only (§18.9 item 67); kcore on any backend.
     np.testing.assert_array_equal(run_both(ZeroPadding3D, ordering, X3, (1, 0, 2)),
-                                  zero_pad_ref(X3, [(1, 1), (0, 0), (2, 2)]))
+                                  ref.zero_pad(X3, [(1, 1), (0, 0), (2, 2)]))
 
 
 def test_zero_padding_argument_forms():
@@ -122,7 +124,7 @@ LAYERS = [
 @pytest.mark.parametrize('ordering', ['th', 'tf'])
 def test_unknown_sizes_configs_and_json(make, rank, ordering):
     x = X2 if rank == 2 else X3
-    x = to_th(x) if ordering == 'th' else x
+    x = ref.to_th(x) if ordering == 'th' else x
     unknown = list(x.shape[1:])
     spatial = range(1, rank + 1) if ordering == 'th' else range(rank)
     for axis in spatial:

@@ -6,9 +6,9 @@ import pytest
 from kcore import backend as K
 from kcore import constraints, regularizers
 from kcore.layers.core import Dense, Highway, MaxoutDense, TimeDistributedDense
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 rng = np.random.RandomState(1)
 X = rng.randn(5, 4).astype('float32')

@@ -5,8 +5,8 @@ import pytest
 
 from kcore import backend as K
 from kcore.layers.core import Dropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 X = np.ones((8, 50), dtype='float32')
 

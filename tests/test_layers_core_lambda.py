@@ -6,8 +6,8 @@ import pytest
 from kcore import backend as K
 from kcore import activations
 from kcore.layers.core import Dense, Lambda
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 rng = np.random.RandomState(4)
 X = rng.randn(4, 3).astype('float32')

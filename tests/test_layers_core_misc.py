@@ -5,8 +5,8 @@ import pytest
 from kcore import backend as K
 from kcore import plugins
 from kcore.layers.core import Activation, ActivityRegularization, Masking
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 rng = np.random.RandomState(3)
 X = rng.randn(4, 5).astype('float32')

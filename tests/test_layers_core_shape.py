@@ -4,8 +4,8 @@ import pytest
 
 from kcore import backend as K
 from kcore.layers.core import Flatten, Permute, RepeatVector, Reshape
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 rng = np.random.RandomState(2)
 
@@ -89,7 +89,8 @@ def test_repeat_vector():
     np.testing.assert_array_equal(run(layer, x), np.repeat(x[:, None, :], 3, axis=1))
     assert roundtrip(RepeatVector(4)).n == 4
     model_json_roundtrip(RepeatVector(2), x)
-    with pytest.raises(ValueError, match='RepeatVector: n must be an integer > 0'):
+    with pytest.raises(ValueError,
+                       match=r'RepeatVector repeatvector_\d+: n must be an integer > 0'):
         RepeatVector(0)
     with pytest.raises(ValueError, match='expected 2 axes'):
         RepeatVector(3)(keras_input((3, 4)))

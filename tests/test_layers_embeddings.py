@@ -7,8 +7,8 @@ from kcore import backend as K
 from kcore import constraints, plugins, regularizers
 from kcore.layers import Dense, Dropout, Embedding, Flatten, Input
 from kcore.models import Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import model_json_roundtrip, roundtrip, run
 
 RNG = np.random.RandomState(5)
 X = np.array([[4, 0, 2, 9], [1, 1, 0, 3]])
@@ -127,9 +127,10 @@ def test_config_round_trip():
 
 
 def test_arguments_and_shapes_checked():
-    """Decision (§20 item 41): input_dim is a vocabulary size, so it must be >= 1."""
+    """Decision: input_dim is a vocabulary size, so it must be >= 1."""
     for bad in (0, -1, 2.5):
-        with pytest.raises(ValueError, match='Embedding: input_dim must be an integer > 0'):
+        with pytest.raises(ValueError,
+                           match=r'Embedding embedding_\d+: input_dim must be an integer > 0'):
             Embedding(bad, 3)
     with pytest.raises(ValueError, match=r'Embedding: dropout .* \[0, 1\)'):
         Embedding(5, 3, dropout=1.)

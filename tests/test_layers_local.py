@@ -8,10 +8,10 @@ from kcore import backend as K
 from kcore import plugins, regularizers
 from kcore.layers import Input, LocallyConnected1D, LocallyConnected2D
 from kcore.models import Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (assert_trains, keras_input, model_json_roundtrip, roundtrip,
-                                run)
-from pooling_local_refs import locally_connected_1d, locally_connected_2d
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 RNG = np.random.RandomState(3)
 
@@ -47,7 +47,7 @@ def test_1d_against_loops(length, stride, border_mode, bias):
     weights = [RNG.randn(*w.shape).astype('float32') for w in layer.get_weights()]
     layer.set_weights(weights)
     out = run(layer, x)
-    want = np.tanh(locally_connected_1d(x, weights[0], weights[1] if bias else None, length,
+    want = np.tanh(ref.locally_connected_1d(x, weights[0], weights[1] if bias else None, length,
                                         stride, border_mode))
     np.testing.assert_allclose(out, want, rtol=1e-4, atol=1e-5)
 
@@ -67,7 +67,7 @@ def test_2d_against_loops(window, strides, border_mode, ordering):
     b = RNG.randn(*b.shape).astype('float32')
     layer.set_weights([W, b])
     out = K.function([layer.input], [layer.output])([x])[0]
-    want = np.maximum(locally_connected_2d(x, W, b, window, strides, border_mode, ordering), 0)
+    want = np.maximum(ref.locally_connected_2d(x, W, b, window, strides, border_mode, ordering), 0)
     np.testing.assert_allclose(out, want, rtol=1e-4, atol=1e-5)
 
 
@@ -176,7 +176,7 @@ def test_keras1_th_file_bias(tmp_path):
         group.create_dataset('lc_b', data=b_file)
     model.load_weights(path)
     x = RNG.rand(2, 2, 4, 5).astype('float32')
-    no_bias = locally_connected_2d(x, W, None, (2, 3), (1, 2), 'valid', 'th')
+    no_bias = ref.locally_connected_2d(x, W, None, (2, 3), (1, 2), 'valid', 'th')
     rows, cols, filters = b_file.shape
     keras1 = no_bias + b_file.reshape(1, filters, rows, cols)
     np.testing.assert_allclose(model.predict(x), keras1, rtol=1e-5, atol=1e-5)

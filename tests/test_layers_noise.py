@@ -5,8 +5,8 @@ import pytest
 
 from kcore import plugins
 from kcore.layers import GaussianDropout, GaussianNoise, Masking
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 X = np.random.RandomState(0).rand(200, 100).astype('float32') + 1.
 

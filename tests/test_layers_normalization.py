@@ -10,9 +10,9 @@ from kcore import plugins, regularizers
 from kcore.engine.training import Model
 from kcore.layers import BatchNormalization, Dense, Input
 from kcore.models import Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import (gradient_step, keras_input, model_json_roundtrip, roundtrip,
-                                run)
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    gradient_step, keras_input, model_json_roundtrip, roundtrip, run)
 
 RNG = np.random.RandomState(2)
 EPS = 1e-6

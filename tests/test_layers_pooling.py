@@ -10,9 +10,9 @@ from kcore.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePoo
                                   GlobalAveragePooling3D, GlobalMaxPooling1D,
                                   GlobalMaxPooling2D, GlobalMaxPooling3D, MaxPooling1D,
                                   MaxPooling2D, MaxPooling3D)
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input, model_json_roundtrip, roundtrip, run
-from pooling_local_refs import pool_tf, to_th, to_tf
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input, model_json_roundtrip, roundtrip, run
 
 RNG = np.random.RandomState(7)
 CASES_1D = [(2, None, 'valid'), (3, 2, 'valid'), (3, 2, 'same'), (2, 3, 'same'), (4, 1, 'same')]
@@ -23,7 +23,7 @@ CASES_1D = [(2, None, 'valid'), (3, 2, 'valid'), (3, 2, 'same'), (2, 3, 'same'),
 def test_pooling_1d(cls, mode, length, stride, border_mode):
     x = RNG.randn(2, 7, 3).astype('float32')
     out = run(cls(length, stride, border_mode), x)
-    want = pool_tf(x, (length,), (stride or length,), border_mode, mode)
+    want = ref.pool(x, (length,), (stride or length,), border_mode, mode)
     np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-6)
 
 
@@ -36,9 +36,9 @@ CASES_2D = [((2, 2), None, 'valid'), ((3, 2), (1, 2), 'valid'), ((3, 3), (2, 2),
 @pytest.mark.parametrize('ordering', ['th', 'tf'])
 def test_pooling_2d(cls, mode, pool, strides, border_mode, ordering):
     x = RNG.randn(2, 5, 7, 3).astype('float32')      # 'tf' layout
-    want = pool_tf(x, pool, strides or pool, border_mode, mode)
+    want = ref.pool(x, pool, strides or pool, border_mode, mode)
     if ordering == 'th':
-        x, want = to_th(x), to_th(want)
+        x, want = ref.to_th(x), ref.to_th(want)
     out = run(cls(pool, strides, border_mode, dim_ordering=ordering), x)
     np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-6)
 
@@ -50,9 +50,9 @@ def test_pooling_2d(cls, mode, pool, strides, border_mode, ordering):
 def test_pooling_3d(cls, mode, pool, strides, border_mode, ordering):
     """3D pooling, Theano-only in Keras 1.1.2, works here (§18.9 item 67)."""
     x = RNG.randn(2, 4, 5, 3, 2).astype('float32')
-    want = pool_tf(x, pool, strides or pool, border_mode, mode)
+    want = ref.pool(x, pool, strides or pool, border_mode, mode)
     if ordering == 'th':
-        x, want = to_th(x), to_th(want)
+        x, want = ref.to_th(x), ref.to_th(want)
     out = run(cls(pool, strides, border_mode, dim_ordering=ordering), x)
     np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-6)
 
@@ -72,7 +72,7 @@ def test_global_pooling_2d_3d(layers, shape, ordering):
     x = RNG.randn(*shape).astype('float32')      # 'tf' layout, 2 channels
     spatial = tuple(range(1, len(shape) - 1))
     axes = tuple(a + 1 for a in spatial) if ordering == 'th' else spatial
-    x = to_th(x) if ordering == 'th' else x
+    x = ref.to_th(x) if ordering == 'th' else x
     max_layer, mean_layer = layers
     np.testing.assert_allclose(run(max_layer(dim_ordering=ordering), x), x.max(axis=axes),
                                rtol=1e-6)

@@ -3,14 +3,15 @@ go_backwards, unroll, masking, weights, configs, regularizers and training."""
 import numpy as np
 import pytest
 
-import recurrent_refs as ref
 from kcore import backend as K
 from kcore import regularizers
 from kcore.layers import GRU, LSTM, Dense, Masking, SimpleRNN
 from kcore.layers.recurrent import Recurrent
 from kcore.models import Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import assert_trains, keras_input, model_json_roundtrip, roundtrip, run
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 rng = np.random.RandomState(3)
 X = rng.randn(3, 5, 4).astype('float32')
@@ -98,7 +99,7 @@ def test_unknown_number_of_timesteps():
     y = layer(inp)
     assert y._keras_shape == (None, None, 3)
     f = K.function([inp], [y])
-    w = ref.named(layer.get_weights(), 'zrh')
+    w = ref.gate_weights(layer.get_weights(), 'zrh')
     for steps in (2, 6):
         x = rng.randn(2, steps, 4).astype('float32')
         np.testing.assert_allclose(f([x])[0], ref.gru(x, w)[1], rtol=1e-4, atol=1e-5)

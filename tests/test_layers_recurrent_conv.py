@@ -3,14 +3,15 @@ border modes, subsample, shapes, weights, configs, stateful use, dropout and tra
 import numpy as np
 import pytest
 
-import recurrent_refs as ref
 from kcore import backend as K
 from kcore import regularizers
 from kcore.layers import ConvLSTM2D, Input
 from kcore.layers.convolutional_recurrent import ConvLSTM2D as PublicConvLSTM2D
 from kcore.models import Model, Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import assert_trains, keras_input, model_json_roundtrip, roundtrip, run
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 rng = np.random.RandomState(7)
 X_TF = rng.randn(2, 3, 5, 6, 2).astype('float32')      # (samples, time, rows, cols, channels)

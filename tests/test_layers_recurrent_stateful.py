@@ -3,12 +3,12 @@ the model's functions, reset_states, and the fixed-batch-size requirement."""
 import numpy as np
 import pytest
 
-import recurrent_refs as ref
 from kcore import backend as K
 from kcore.layers import GRU, LSTM, Dense, Input, SimpleRNN
 from kcore.models import Model, Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import keras_input
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import keras_input
 
 rng = np.random.RandomState(5)
 
@@ -77,9 +77,9 @@ def test_reset_states_to_given_values(cls):
     out = model.predict(x, batch_size=2)
     w = layer.get_weights()
     if cls is LSTM:
-        _, seq, final = ref.lstm(x, ref.named(w, 'icfo'), states=states, go_backwards=True)
+        _, seq, final = ref.lstm(x, ref.gate_weights(w, 'icfo'), states=states, go_backwards=True)
     elif cls is GRU:
-        _, seq, final = ref.gru(x, ref.named(w, 'zrh'), h0=states[0], go_backwards=True)
+        _, seq, final = ref.gru(x, ref.gate_weights(w, 'zrh'), h0=states[0], go_backwards=True)
     else:
         _, seq, final = ref.simple_rnn(x, *w, h0=states[0], go_backwards=True)
     np.testing.assert_allclose(out, seq, rtol=1e-4, atol=1e-5)

@@ -3,14 +3,15 @@ the video question-answering model), numpy references, weights, configs and trai
 import numpy as np
 import pytest
 
-import recurrent_refs as ref
 from kcore import backend as K
 from kcore import regularizers
 from kcore.layers import (LSTM, Activation, Bidirectional, Convolution2D, Dense, Dropout, GRU,
                           Input, Masking, SimpleRNN, TimeDistributed, TimeDistributedDense)
 from kcore.models import Model, Sequential
-from layers_core_checks import fresh_graph  # noqa: F401 (autouse fixture)
-from layers_core_checks import assert_trains, keras_input, model_json_roundtrip, roundtrip, run
+from kcore.testing import reference as ref
+from kcore_test_helpers.layers import fresh_graph  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.layers import (
+    assert_trains, keras_input, model_json_roundtrip, roundtrip, run)
 
 rng = np.random.RandomState(11)
 X = rng.randn(3, 5, 4).astype('float32')
@@ -57,7 +58,7 @@ def test_time_distributed_convolution_doc_example():
     out = run(TimeDistributed(conv), x)
     W, b = conv.get_weights()
     for t in range(4):
-        np.testing.assert_allclose(out[:, t], ref.conv2d_tf(x[:, t], W, border_mode='same') + b,
+        np.testing.assert_allclose(out[:, t], ref.conv(x[:, t], W, (1, 1), 'same') + b,
                                    rtol=1e-4, atol=1e-5)
 
 
@@ -243,8 +244,8 @@ def test_weight_files_roundtrip(tmp_path):
 def reference_pair(layer):
     """The forward and backward numpy sequences of a Bidirectional(LSTM) on X."""
     w = layer.get_weights()
-    _, forward, _ = ref.lstm(X, ref.named(w[:12], 'icfo'))
-    _, backward, _ = ref.lstm(X, ref.named(w[12:], 'icfo'), go_backwards=True)
+    _, forward, _ = ref.lstm(X, ref.gate_weights(w[:12], 'icfo'))
+    _, backward, _ = ref.lstm(X, ref.gate_weights(w[12:], 'icfo'), go_backwards=True)
     return forward, backward[:, ::-1]
 
 

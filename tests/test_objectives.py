@@ -6,7 +6,7 @@ from kcore import backend as K
 from kcore import objectives, plugins
 from kcore.plugins.registries import RegistryError
 
-from loss_metric_helpers import backend, evaluate  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.losses import backend, evaluate  # noqa: F401 (autouse fixture)
 
 EPS = 1e-7   # K.epsilon() of the default config
 

@@ -9,7 +9,7 @@ from kcore.optimizers import (SGD, Adadelta, Adagrad, Adam, Adamax, Nadam, Optim
                               TFOptimizer)
 from kcore.plugins.registries import RegistryError
 
-from loss_metric_helpers import backend  # noqa: F401 (autouse fixture)
+from kcore_test_helpers.losses import backend  # noqa: F401 (autouse fixture)
 
 
 # ------------------------------------------------------------- the problem

@@ -10,7 +10,7 @@ from kcore.preprocessing.image import (ImageDataGenerator, apply_transform, arra
                                        random_barrel_transform, random_channel_shift,
                                        random_rotation, random_shear, random_shift,
                                        random_zoom, transform_matrix_offset_center)
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 PIL = pytest.importorskip('PIL.Image')
 pytest.importorskip('scipy.ndimage')

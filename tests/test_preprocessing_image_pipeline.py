@@ -9,7 +9,7 @@ import pytest
 from kcore.layers import Activation, Convolution2D, Dense, Dropout, Flatten, MaxPooling2D
 from kcore.models import Sequential
 from kcore.preprocessing.image import ImageDataGenerator, img_to_array, load_img
-from training_helpers import fresh_graph  # noqa: F401
+from kcore_test_helpers.training import fresh_graph  # noqa: F401
 
 PIL = pytest.importorskip('PIL.Image')
 pytest.importorskip('scipy.ndimage')

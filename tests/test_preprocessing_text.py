@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kcore.preprocessing.text import Tokenizer, base_filter, one_hot, text_to_word_sequence
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 CORPUS = ['The cat sat.', 'The cat ate the fish!', 'A dog']
 # word counts: the 3, cat 2, sat 1, ate 1, fish 1, a 1, dog 1 (ties keep first appearance)

@@ -5,9 +5,9 @@ import h5py
 import numpy as np
 
 from kcore import backend as K
-from kcore.engine.training_loops import epoch_batches
+from kcore.engine.training.array_loops import epoch_batches
 from kcore.utils.io_utils import HDF5Matrix
-from training_helpers import fresh_graph, linear_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, linear_model  # noqa: F401
 
 X = np.random.RandomState(0).rand(10, 3).astype('float32')
 Y = X.sum(axis=1, keepdims=True)

@@ -8,11 +8,11 @@ import pytest
 
 from kcore import backend as K
 from kcore.callbacks import Callback, EarlyStopping, ModelCheckpoint
-from kcore.engine import saving
+from kcore.engine.saving import model_files
 from kcore.layers import Dense, LSTM
 from kcore.models import Sequential, load_model
 from kcore.optimizers import SGD
-from training_helpers import fresh_graph, linear_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, linear_model  # noqa: F401
 
 RNG = np.random.RandomState(0)
 X = RNG.rand(20, 3).astype('float32')
@@ -84,7 +84,7 @@ def test_a_failed_checkpoint_write_leaves_the_previous_checkpoint(tmp_path, monk
         group.create_group('half_written')
         raise OSError('disk full')
 
-    monkeypatch.setattr(saving, '_write_model_weights', broken)
+    monkeypatch.setattr(model_files, '_write_model_weights', broken)
     with pytest.raises(OSError, match='disk full'):
         model.fit(X, Y, nb_epoch=1, callbacks=[ModelCheckpoint(path)], verbose=0)
     monkeypatch.undo()

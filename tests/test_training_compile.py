@@ -9,7 +9,7 @@ from kcore import backend as K
 from kcore import constraints
 from kcore.layers import BatchNormalization, Dense
 from kcore.models import Sequential
-from training_helpers import fresh_graph, linear_model, two_output_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, linear_model, two_output_model  # noqa: F401
 
 X = np.array([[1., 2., 0.], [0., 1., 1.], [2., 0., 1.], [1., 1., 1.]], dtype='float32')
 Y_A = np.eye(2, dtype='float32')[[0, 1, 1, 0]]

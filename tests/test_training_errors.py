@@ -5,7 +5,7 @@ import pytest
 
 from kcore.layers import Dense, Input, TimeDistributed
 from kcore.models import Model, Sequential
-from training_helpers import fresh_graph, two_output_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, two_output_model  # noqa: F401
 
 X = np.ones((4, 3), dtype='float32')
 
@@ -91,7 +91,7 @@ def test_validation_arguments():
     with pytest.raises(ValueError, match=r'validation_data must be a tuple \(x, y\) or \(x, y, '
                                          r'sample_weight\); got a tuple of 1 items'):
         model.fit(X, targets, validation_data=(X,), verbose=0)
-    with pytest.raises(ValueError, match=r'validation_split must be in \[0, 1\); got 1\.5'):
+    with pytest.raises(ValueError, match=r'validation_split must be a number in \[0, 1\); got 1\.5'):
         model.fit(X, targets, validation_split=1.5, verbose=0)
     with pytest.raises(ValueError, match='model_1: evaluate got arrays with no samples'):
         model.evaluate(X[:0], [t[:0] for t in targets], verbose=0)

@@ -5,7 +5,7 @@ import numpy as np
 from kcore.layers import Activation, Dense, Dropout, Embedding, Input, LSTM, Merge, merge
 from kcore.models import Model, Sequential
 from kcore.optimizers import SGD, RMSprop
-from training_helpers import clusters, fresh_graph  # noqa: F401
+from kcore_test_helpers.training import clusters, fresh_graph  # noqa: F401
 
 
 def test_softmax_mlp_for_multi_class_classification():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from kcore.callbacks import Callback
-from training_helpers import fresh_graph, linear_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, linear_model  # noqa: F401
 
 RNG = np.random.RandomState(0)
 X = RNG.rand(40, 3).astype('float32')
@@ -94,8 +94,8 @@ def test_validation_arrays_and_evaluate_and_predict_generators():
 
 def test_a_finite_generator_says_it_must_loop_forever():
     model = _model()
-    with pytest.raises(RuntimeError, match=r'stopped \(StopIteration\) after 4 item.*loop '
-                                           'forever'):
+    with pytest.raises(RuntimeError, match=r'stopped after 40 samples of 100 \(4 batches\).*'
+                                           'loop forever'):
         model.fit_generator(iter([(X[:10], Y[:10])] * 4), 100, 1, verbose=0)
     assert not _workers_left()
 

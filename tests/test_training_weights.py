@@ -9,7 +9,7 @@ from kcore.callbacks import Callback
 from kcore.layers import Dense, Input, Masking, TimeDistributed
 from kcore.models import Model, Sequential
 from kcore.optimizers import SGD
-from training_helpers import fresh_graph, linear_model, two_output_model  # noqa: F401
+from kcore_test_helpers.training import fresh_graph, linear_model, two_output_model  # noqa: F401
 
 X = np.array([[1., 2., 0.], [0., 1., 1.], [2., 0., 1.], [1., 1., 1.]], dtype='float32')
 Y = np.array([[1.], [0.], [2.], [1.]], dtype='float32')

@@ -10,7 +10,7 @@ from kcore.engine import serialization
 from kcore.engine.serialization import UnsafeBytecodeError, safe_mode_scope
 from kcore.utils.generic_utils import (display_table, func_dump, func_load,
                                        func_reconstruct_closure, get_from_module, make_tuple)
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 
 class Scaler:

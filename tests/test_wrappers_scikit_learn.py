@@ -11,7 +11,7 @@ from kcore.layers import Dense
 from kcore.models import Sequential
 from kcore.optimizers import Adam
 from kcore.wrappers.scikit_learn import KerasClassifier, KerasRegressor, NotFittedError
-from subprocess_utils import run_python
+from kcore_test_helpers.processes import run_python
 
 needs_sklearn = pytest.mark.skipif(importlib.util.find_spec('sklearn') is None,
                                    reason='scikit-learn is not installed')

@@ -8,13 +8,10 @@ the ``backend`` key of ``$KCORE_HOME/kcore.json``. The backend's library
 import threading
 
 from kcore import config
-from kcore.backend.protocol import Backend, protocol_functions
 
-# Where each known backend comes from, for the "not installed" error.
-PACKAGES = {'tensorflow': 'kcore-tf', 'tf': 'kcore-tf', 'theano': 'kcore-theano',
-            'pytensor': 'kcore-theano'}
-
-_FUNCTIONS = frozenset(protocol_functions())
+# The protocol's function names, read on first use: kcore.backend.protocol imports
+# kcore.backend.common, so importing the protocol here would make an import circle.
+_functions = None
 _COMMON = frozenset(['is_keras_tensor', 'legacy_weight_ordering', 'set_legacy_weight_ordering'])
 _instances = {}
 _active = None
@@ -32,27 +29,27 @@ def installed_backends():
 
 
 def default_backend_name():
-    """The backend a new config file names: the only installed one, else 'tensorflow'."""
-    names = installed_backends()
-    return names[0] if len(names) == 1 else 'tensorflow'
+    """The backend a new config file names (see :func:`kcore.config.default_backend`)."""
+    return config.default_backend()
 
 
 def choose_backend():
     """The backend name to use and why: ``(name, reason)``."""
-    name, reason = config.backend_choice()
-    return name, reason
+    return config.backend_choice()
 
 
 def get_backend(name):
     """The backend instance registered as ``name`` (created once per process)."""
     from kcore import plugins
-    from kcore.plugins.registries import RegistryError
+    from kcore.plugins.registries import AmbiguousNameError, UnknownNameError
     backends = plugins.registry('backends')
     with _lock:
         try:
             entry = backends.entry(name)
-        except RegistryError as e:
-            raise BackendError(_not_installed_message(name, backends, str(e))) from None
+        except AmbiguousNameError as e:
+            raise BackendError(str(e)) from None
+        except UnknownNameError as e:
+            raise BackendError(_not_installed_message(name, backends, e)) from None
         if entry.name not in _instances:
             try:
                 cls = entry.load()
@@ -63,17 +60,17 @@ def get_backend(name):
         return _instances[entry.name]
 
 
-def _not_installed_message(name, backends, detail):
+def _not_installed_message(name, backends, error):
+    """The message for the UnknownNameError ``error``: what is installed, what to install."""
+    from kcore.plugins import known_plugins
     installed = ["%s (plugin %s)" % (e.name, e.origin) for e in backends.entries()]
-    package = PACKAGES.get(str(name).lower())
+    package = known_plugins.provider('backends', name)
     hint = ('`pip install %s`' % package if package else
             'the package of a kcore plugin that registers it')
     message = 'Backend %r is not installed. Installed backends: %s. To use %r, install %s.' % (
         name, ', '.join(installed) or 'none', name, hint)
-    if 'registered by more than one plugin' in detail:
-        message = detail
-    elif 'Did you mean' in detail:
-        message += ' (' + detail[detail.index('Did you mean'):].split('?')[0] + '?)'
+    if error.suggestions:
+        message += ' (Did you mean %s?)' % ' or '.join(map(repr, error.suggestions))
     return message
 
 
@@ -98,8 +95,16 @@ def set_backend(name):
     return _active
 
 
+def _protocol_functions():
+    global _functions
+    if _functions is None:
+        from kcore.backend.protocol import protocol_functions
+        _functions = frozenset(protocol_functions())
+    return _functions
+
+
 def __getattr__(name):
-    if name in _FUNCTIONS:
+    if name in _protocol_functions():
         return getattr(active(), name)
     if name in _COMMON:  # Keras 1.1.2's names from keras.backend.common beyond the protocol
         from kcore.backend import common
@@ -109,4 +114,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _FUNCTIONS | _COMMON)
+    return sorted(set(globals()) | _protocol_functions() | _COMMON)

@@ -20,6 +20,32 @@ def positive_ints(fn, arg, value, n):
     return tuple(int(v) for v in values)
 
 
+def check_ndim(fn, ndim, shape, *allowed):
+    """A ValueError naming ``fn`` unless ``ndim`` (None: unknown, accepted) is in ``allowed``;
+    ``shape`` is shown in the message."""
+    if ndim is not None and ndim not in allowed:
+        raise ValueError('%s: expected a tensor with %s axes; got %s axes (shape %s).'
+                         % (fn, ' or '.join(map(str, allowed)), ndim, shape))
+
+
+def batch_dot_axes(x_ndim, y_ndim, axes):
+    """``batch_dot``'s ``axes`` as a pair of non-negative axes: None contracts the last axis
+    of x with the second-to-last of y (the last one when y is 2D); an int is both."""
+    if x_ndim is None or y_ndim is None or x_ndim < 2 or y_ndim < 2:
+        raise ValueError('batch_dot needs tensors of at least 2 known axes; got ndim %s and %s.'
+                         % (x_ndim, y_ndim))
+    if axes is None:
+        axes = (x_ndim - 1, y_ndim - 2 if y_ndim > 2 else 1)
+    elif is_int(axes):
+        axes = (axes, axes)
+    if len(axes) != 2:
+        raise ValueError('batch_dot: `axes` must be an int or a pair of ints; got %r.' % (axes,))
+    x_axis, y_axis = axes[0] % x_ndim, axes[1] % y_ndim
+    if x_axis == 0 or y_axis == 0:
+        raise ValueError('batch_dot cannot sum over the batch axis 0; got axes %r.' % (axes,))
+    return x_axis, y_axis
+
+
 def border_mode(fn, value):
     """``value`` if it is 'valid' or 'same'; else a ValueError naming ``fn``."""
     if value not in BORDER_MODES:
@@ -49,6 +75,18 @@ def ignored_kwargs(fn, kwargs, accepted, backend):
                       % (fn, ', '.join(unknown), backend,
                          ', '.join(sorted(accepted)) or 'none'), stacklevel=3)
     return {key: value for key, value in kwargs.items() if key in accepted}
+
+
+def check_call_inputs(inputs, declared):
+    """The checks of a compiled function's call: ``inputs`` must be a list (or tuple) of
+    arrays, one per ``declared`` input."""
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError('A kcore function is called with a list of arrays (one per input); '
+                        'got %r.' % type(inputs))
+    if len(inputs) != len(declared):
+        names = [getattr(x, 'name', None) or repr(x) for x in declared]
+        raise ValueError('This function expects %d inputs (%s) but got %d.'
+                         % (len(declared), ', '.join(names), len(inputs)))
 
 
 def ctc_search(greedy, beam_width, top_paths, dict_values):

@@ -14,12 +14,20 @@ share:
   average pooling with 'same' averages only the pixels inside the image.
 - Masks are 1 (or True) on the steps to keep and 0 on the masked steps.
 - ``dtype=None`` means ``floatx()``.
+
+Functions with a body here are defaults written with other protocol functions; a backend
+overrides them where it has something better. Two optional hooks complete the defaults:
+``_phase_tensor`` (the symbolic flag that ``learning_phase`` returns while no phase is fixed)
+and ``_fused_lstm_kernel`` (a whole-loop LSTM that ``lstm`` runs where it applies).
 """
 import abc
 import numbers
 
+import numpy as np
+
 from kcore import config
-from kcore.backend import common
+import kcore.backend.common as common
+from kcore.backend.arguments import check_ndim, positive_ints
 
 #: The activations ``Backend.lstm`` takes, by name.
 LSTM_ACTIVATIONS = ('tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'linear')
@@ -99,15 +107,30 @@ class Backend(abc.ABC):
     def set_session(self, session):
         """Use ``session`` (and its graph) from now on."""
 
-    @abc.abstractmethod
+    #: The int given to ``set_learning_phase``; None while the phase is symbolic. A
+    #: backend's ``clear_session`` sets it back to None.
+    _fixed_phase = None
+
     def learning_phase(self):
         """Return the learning-phase flag: a scalar tensor (bool or int, backend's choice) that
         ``function`` feeds with 0 (test, the default when not fed) or 1 (train), or the int
         set by ``set_learning_phase``."""
+        if self._fixed_phase is not None:
+            return self._fixed_phase
+        return self._phase_tensor()
 
-    @abc.abstractmethod
+    def _phase_tensor(self):
+        """The symbolic learning-phase flag of the current graph (see ``learning_phase``): a
+        backend that keeps the default ``learning_phase`` provides it."""
+        raise NotImplementedError('The %s backend provides neither _phase_tensor() nor its '
+                                  'own learning_phase().' % (self.name,))
+
     def set_learning_phase(self, value):
-        """Fix the learning phase to 0 (test) or 1 (train)."""
+        """Fix the learning phase to 0 (test) or 1 (train) until ``clear_session``."""
+        if not isinstance(value, numbers.Number) or value not in (0, 1):
+            raise ValueError('set_learning_phase expects 0 (test) or 1 (train); got %r.'
+                             % (value,))
+        self._fixed_phase = int(value)
 
     @abc.abstractmethod
     def name_scope(self, name):
@@ -184,9 +207,20 @@ class Backend(abc.ABC):
     def random_normal_variable(self, shape, mean, scale, dtype=None, name=None, seed=None):
         """Return a variable drawn from N(mean, scale**2)."""
 
-    @abc.abstractmethod
     def count_params(self, x):
         """Return the number of scalars in ``x`` (static shape)."""
+        shape = self.int_shape(x)
+        if shape is None or None in shape:
+            raise ValueError('count_params needs a fully known static shape; got %s.' % (shape,))
+        return int(np.prod(shape, dtype=np.int64))
+
+    def identity(self, x):
+        """Return a new tensor with the value, dtype and static shape of ``x``, never ``x``
+        itself. A kcore addition: the engine tags a layer's output with its history, and an
+        output that is the layer's input (or another layer's output) needs a tensor of its
+        own. This default is an identity transpose; a backend whose transpose gives back
+        its input for that overrides it."""
+        return self.permute_dimensions(x, tuple(range(self.ndim(x))))
 
     @abc.abstractmethod
     def cast(self, x, dtype):
@@ -409,13 +443,26 @@ class Backend(abc.ABC):
     def permute_dimensions(self, x, pattern):
         """Permute the axes of ``x`` by ``pattern``, e.g. (0, 2, 1)."""
 
-    @abc.abstractmethod
     def resize_images(self, X, height_factor, width_factor, dim_ordering):
         """Repeat the rows and columns of a 4D image batch by integer factors."""
+        return self._repeat_spatial('resize_images', X, (height_factor, width_factor),
+                                    dim_ordering)
 
-    @abc.abstractmethod
     def resize_volumes(self, X, depth_factor, height_factor, width_factor, dim_ordering):
         """Repeat the three spatial axes of a 5D batch by integer factors."""
+        return self._repeat_spatial('resize_volumes', X,
+                                    (depth_factor, height_factor, width_factor), dim_ordering)
+
+    def _repeat_spatial(self, fn, x, factors, dim_ordering):
+        """``x`` with spatial axis i repeated ``factors[i]`` times (``repeat_elements``)."""
+        ordering = self.normalize_dim_ordering(dim_ordering)
+        check_ndim(fn, self.ndim(x), self.int_shape(x), len(factors) + 2)
+        factors = positive_ints(fn, 'the factors', factors, len(factors))
+        first = 2 if ordering == 'th' else 1
+        for i, factor in enumerate(factors):
+            if factor != 1:
+                x = self.repeat_elements(x, factor, axis=first + i)
+        return x
 
     @abc.abstractmethod
     def repeat_elements(self, x, rep, axis):
@@ -482,17 +529,21 @@ class Backend(abc.ABC):
                              % (axis, self.int_shape(x), num_or_size_splits))
         return [size // num_or_size_splits] * num_or_size_splits
 
-    @abc.abstractmethod
     def temporal_padding(self, x, padding=1):
         """Pad the middle axis of a 3D tensor with ``padding`` zeros at both ends."""
+        return self.asymmetric_temporal_padding(x, padding, padding)
 
     @abc.abstractmethod
     def asymmetric_temporal_padding(self, x, left_pad=1, right_pad=1):
         """Pad the middle axis of a 3D tensor with left_pad and right_pad zeros."""
 
-    @abc.abstractmethod
     def spatial_2d_padding(self, x, padding=(1, 1), dim_ordering='default'):
         """Pad rows and columns of a 4D tensor with padding[0], padding[1] zeros each side."""
+        if np.ndim(padding) != 1 or len(padding) != 2:
+            raise ValueError('spatial_2d_padding: padding must be 2 ints (rows, cols); got %r.'
+                             % (padding,))
+        rows, cols = padding
+        return self.asymmetric_spatial_2d_padding(x, rows, rows, cols, cols, dim_ordering)
 
     @abc.abstractmethod
     def asymmetric_spatial_2d_padding(self, x, top_pad=1, bottom_pad=1, left_pad=1,
@@ -527,6 +578,16 @@ class Backend(abc.ABC):
     def stop_gradient(self, variables):
         """Return ``variables`` (a tensor or list) with zero gradient to everything upstream."""
 
+    def all_reduce_mean(self, tensors):
+        """Return the list of the element-wise means of ``tensors`` over the workers of the
+        cluster this process trains in (``kcore.distribute``): one packed reduction that gives
+        up after the cluster's timeout. In a process that trains alone, the tensors
+        themselves. A backend that also has ``worker_runtime(cluster, timeout)`` can join a
+        cluster; one without collective operations keeps this default, which raises
+        ``kcore.distribute.DistributeNotSupported``."""
+        from kcore.distribute.errors import DistributeNotSupported
+        raise DistributeNotSupported(self.name)
+
     # --------------------------------------------------------------- control
     @abc.abstractmethod
     def rnn(self, step_function, inputs, initial_states, go_backwards=False, mask=None,
@@ -544,13 +605,53 @@ class Backend(abc.ABC):
         c' = f * c + i * activation(z_c), h' = o * activation(c'). ``initial_states`` is
         [h, c]; the activations are names from ``LSTM_ACTIVATIONS``. ``go_backwards`` and
         ``mask`` as in ``rnn``, whose results it returns. A kcore addition, so that a
-        backend can fuse the whole loop; this default runs ``rnn``."""
-        functions = {'tanh': self.tanh, 'sigmoid': self.sigmoid, 'relu': self.relu,
-                     'hard_sigmoid': self.hard_sigmoid, 'linear': lambda x: x}
+        backend can fuse the whole loop: float32 inputs run the backend's
+        ``_fused_lstm_kernel`` where it has one, anything else runs ``rnn``."""
         unknown = {activation, inner_activation} - set(LSTM_ACTIVATIONS)
         if unknown:
             raise ValueError('lstm: unknown activation %s; expected one of %s.'
                              % (', '.join(sorted(unknown)), ', '.join(LSTM_ACTIVATIONS)))
+        tensors = [inputs, recurrent_kernel] + list(initial_states)
+        kernel = None
+        if self.ndim(inputs) == 3 and all(self.dtype(t) == 'float32' for t in tensors):
+            kernel = self._fused_lstm_kernel()
+        if kernel is None:
+            return self._lstm_steps(inputs, recurrent_kernel, initial_states, activation,
+                                    inner_activation, go_backwards, mask)
+        return self._fused_lstm(kernel, inputs, recurrent_kernel, initial_states, activation,
+                                inner_activation, go_backwards, mask)
+
+    def _fused_lstm_kernel(self):
+        """The backend's whole-loop LSTM, or None (this default: ``lstm`` runs ``rnn``): a
+        callable (x, U, h0, c0, mask, activation, inner_activation) -> (h, c), float32
+        tensors (samples, time, units) of every step's states; ``mask`` is a float32
+        (samples, time) tensor or None; masked steps carry the states over."""
+        return None
+
+    def _fused_lstm(self, kernel, inputs, recurrent_kernel, initial_states, activation,
+                    inner_activation, go_backwards, mask):
+        """``lstm``'s results from a fused kernel: the mask and the time order prepared for
+        it, the outputs zero until a sample's first kept step (as ``rnn`` gives them)."""
+        if mask is not None:
+            if self.ndim(mask) == 3:
+                mask = mask[:, :, 0]
+            mask = self.cast(mask, 'float32')
+        if go_backwards:
+            inputs = self.reverse(inputs, 1)
+            mask = None if mask is None else self.reverse(mask, 1)
+        h, c = kernel(inputs, recurrent_kernel, initial_states[0], initial_states[1], mask,
+                      activation, inner_activation)
+        outputs = h
+        if mask is not None:
+            started = self.cast(self.greater(self.cumsum(mask, axis=1), 0), 'float32')
+            outputs = h * self.expand_dims(started)
+        return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
+
+    def _lstm_steps(self, inputs, recurrent_kernel, initial_states, activation,
+                    inner_activation, go_backwards, mask):
+        """``lstm`` as a step function run by ``rnn``."""
+        functions = {'tanh': self.tanh, 'sigmoid': self.sigmoid, 'relu': self.relu,
+                     'hard_sigmoid': self.hard_sigmoid, 'linear': lambda x: x}
         act, inner = functions[activation], functions[inner_activation]
 
         def step(x, states):
@@ -567,13 +668,21 @@ class Backend(abc.ABC):
         """Choose between two same-shape expressions by a scalar condition; either may be a
         callable returning the expression."""
 
-    @abc.abstractmethod
     def in_train_phase(self, x, alt):
-        """Return ``x`` in the training phase and ``alt`` otherwise."""
+        """Return ``x`` in the training phase and ``alt`` otherwise (either may be a callable
+        returning the expression). With a fixed phase the choice is made now; else the
+        result is a ``switch`` on the flag, marked ``_uses_learning_phase``."""
+        phase = self.learning_phase()
+        if isinstance(phase, numbers.Integral):
+            chosen = x if phase else alt
+            return chosen() if callable(chosen) else chosen
+        result = self.switch(phase, x, alt)
+        result._uses_learning_phase = True
+        return result
 
-    @abc.abstractmethod
     def in_test_phase(self, x, alt):
         """Return ``x`` in the test phase and ``alt`` otherwise."""
+        return self.in_train_phase(alt, x)
 
     # ----------------------------------------------------- neural-net functions
     @abc.abstractmethod

@@ -10,6 +10,7 @@ from kcore.callbacks.learning_rate import LearningRateScheduler, ReduceLROnPlate
 from kcore.callbacks.loggers import BaseLogger, CSVLogger, History, ProgbarLogger
 from kcore.callbacks.remote import RemoteMonitor
 from kcore.callbacks.tensorboard import TensorBoard
+from kcore.callbacks.terminate_on_nan import TerminateOnNaN
 from kcore.plugins import hookimpl
 
 # Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
@@ -18,7 +19,9 @@ from kcore.utils.generic_utils import Progbar  # noqa: F401
 
 __all__ = ['Callback', 'CallbackList', 'BaseLogger', 'ProgbarLogger', 'History',
            'ModelCheckpoint', 'EarlyStopping', 'RemoteMonitor', 'LearningRateScheduler',
-           'TensorBoard', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback']
+           'TensorBoard', 'ReduceLROnPlateau', 'CSVLogger', 'LambdaCallback',
+           # Keras 2's name for the callback that stops on a non-finite loss.
+           'TerminateOnNaN']
 
 
 @hookimpl

@@ -13,15 +13,30 @@ after it (BaseLogger writes the epoch averages this way).
 logged at the end of each epoch, ``val_*`` included).
 """
 import collections
+import numbers
 import time
 import warnings
 
 import numpy as np
 
+from kcore import distribute
+
 
 def _clock():
     # One place to read the time, so that tests can make it deterministic.
     return time.time()
+
+
+def check_number(owner, name, value, minimum, integer=True):
+    """``value`` checked to be a number (an integer with ``integer``) >= ``minimum``: the
+    error names the callback, the argument and the allowed range."""
+    kind = (numbers.Integral, np.integer) if integer else (numbers.Real, np.number)
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, kind) or value < minimum:
+        raise (ValueError if isinstance(value, kind) else TypeError)(
+            '%s(%s=%r): %s must be %s >= %s; got %r.' % (
+                owner, name, value, name, 'an integer' if integer else 'a number', minimum,
+                value))
+    return value
 
 
 class Callback:
@@ -77,12 +92,15 @@ class CallbackList:
     """
 
     def __init__(self, callbacks=(), queue_length=10):
-        self.callbacks = list(callbacks or ())
+        # A worker other than the chief leaves out the chief-only callbacks (progress,
+        # checkpoints, logs): see kcore.distribute.runs_here.
+        self.callbacks = [c for c in callbacks or () if distribute.runs_here(c)]
         self.queue_length = queue_length
         self._reset_timing()
 
     def append(self, callback):
-        self.callbacks.append(callback)
+        if distribute.runs_here(callback):
+            self.callbacks.append(callback)
 
     def __iter__(self):
         return iter(self.callbacks)
@@ -103,6 +121,19 @@ class CallbackList:
 
     def on_train_end(self, logs=None):
         self._call('on_train_end', _logs(logs))
+
+    def on_train_interrupted(self, logs=None):
+        """Call ``on_train_end`` on every callback after training was interrupted (Ctrl-C):
+        each runs even if one before it fails; those failures become warnings, so that the
+        interruption is what propagates."""
+        logs = _logs(logs)
+        for callback in self.callbacks:
+            try:
+                callback.on_train_end(logs)
+            except Exception as e:   # noqa: BLE001 - reported, the interrupt goes on
+                warnings.warn('%s.on_train_end failed after training was interrupted: %s: %s'
+                              % (type(callback).__name__, type(e).__name__, e),
+                              RuntimeWarning, stacklevel=2)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._call('on_epoch_begin', epoch, _logs(logs))

@@ -1,4 +1,9 @@
 """ModelCheckpoint: saves the model (or its weights) at the end of epochs."""
+import math
+import warnings
+
+import numpy as np
+
 from kcore.callbacks.base import Callback
 from kcore.callbacks.monitor import Best
 
@@ -10,7 +15,10 @@ class ModelCheckpoint(Callback):
     the epoch's logs, e.g. ``'weights.{epoch:02d}-{val_loss:.2f}.hdf5'``. With
     ``save_best_only`` it saves only when ``monitor`` improves (``mode`` 'min', 'max', or
     'auto' from the name). ``save_weights_only`` saves with ``model.save_weights`` instead
-    of ``model.save``. The callback never removes or truncates an existing file itself: the
+    of ``model.save``. With ``save_best_only`` a model whose weights hold NaN or infinite
+    values is never saved as the best one, however good its monitored value looks (a NaN
+    input can leave the loss finite while the weights are garbage); a warning says which
+    weights. The callback never removes or truncates an existing file itself: the
     model's saving code replaces it (atomically), and when saving fails the error propagates
     and the best value is left unchanged.
     """
@@ -48,7 +56,19 @@ class ModelCheckpoint(Callback):
         current = self._best.current(logs, 'ModelCheckpoint(save_best_only=True)')
         if current is None:
             return
+        if not math.isfinite(float(current)):
+            warnings.warn('Epoch %05d: ModelCheckpoint: %s is %s; the model is not saved as the '
+                          'best one.' % (epoch, self.monitor, current), RuntimeWarning,
+                          stacklevel=2)
+            return
         if self._best.improved_by(current):
+            broken = nonfinite_weights(self.model)
+            if broken:
+                warnings.warn('Epoch %05d: ModelCheckpoint: %s improved to %0.5f, but the weights '
+                              '%s hold NaN or infinite values; %s is not saved as the best '
+                              'model.' % (epoch, self.monitor, current, ', '.join(broken[:5]),
+                                          filepath), RuntimeWarning, stacklevel=2)
+                return
             if self.verbose > 0:
                 print('Epoch %05d: %s improved from %0.5f to %0.5f, saving model to %s'
                       % (epoch, self.monitor, self.best, current, filepath))
@@ -72,3 +92,12 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+
+
+def nonfinite_weights(model):
+    """The names of ``model``'s weights that hold a NaN or an infinite value."""
+    from kcore import backend as K
+    weights = list(getattr(model, 'weights', None) or [])   # duck-typed models may have none
+    values = K.batch_get_value(weights) if weights else []
+    return [getattr(w, 'name', 'weight %d' % i) for i, (w, value) in
+            enumerate(zip(weights, values)) if not np.all(np.isfinite(value))]

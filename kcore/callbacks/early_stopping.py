@@ -1,5 +1,5 @@
 """EarlyStopping: ends training when a monitored quantity stops improving."""
-from kcore.callbacks.base import Callback
+from kcore.callbacks.base import Callback, check_number
 from kcore.callbacks.monitor import Best
 
 
@@ -12,7 +12,7 @@ class EarlyStopping(Callback):
     def __init__(self, monitor='val_loss', min_delta=0, patience=0, verbose=0, mode='auto'):
         self.monitor = monitor
         self.min_delta = abs(min_delta)
-        self.patience = patience
+        self.patience = check_number('EarlyStopping', 'patience', patience, 0)
         self.verbose = verbose
         self._best = Best(monitor, mode, min_delta)
         self.wait = 0

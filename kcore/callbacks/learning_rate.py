@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 
 from kcore import backend as K
-from kcore.callbacks.base import Callback
+from kcore.callbacks.base import Callback, check_number
 from kcore.callbacks.monitor import Best
 
 
@@ -56,11 +56,11 @@ class ReduceLROnPlateau(Callback):
                              'rate, so it must be between 0 and 1 (exclusive).' % (factor,))
         self.monitor = monitor
         self.factor = factor
-        self.patience = patience
+        self.patience = check_number('ReduceLROnPlateau', 'patience', patience, 0)
         self.verbose = verbose
         self.epsilon = epsilon
-        self.cooldown = cooldown
-        self.min_lr = min_lr
+        self.cooldown = check_number('ReduceLROnPlateau', 'cooldown', cooldown, 0)
+        self.min_lr = check_number('ReduceLROnPlateau', 'min_lr', min_lr, 0, integer=False)
         self._best = Best(monitor, mode, epsilon)
         self.reset()
 

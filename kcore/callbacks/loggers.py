@@ -1,6 +1,7 @@
 """Callbacks that record or show the logged values: BaseLogger, ProgbarLogger, History,
 CSVLogger."""
 import csv
+import math
 import os
 import warnings
 
@@ -50,17 +51,20 @@ class ProgbarLogger(Callback):
     """Prints ``Epoch i/n`` and a progress bar with running averages of the batch metrics;
     the epoch's last line shows the elapsed time and the epoch values, ``val_*`` included.
     ``params['verbose']``: 1 redraws the bar in place, 2 prints one line at the epoch's end.
+    The first batch whose loss is NaN or infinite gets a warning (once per training run).
     """
 
     def on_train_begin(self, logs=None):
         params = self.params or {}
         self.verbose = params.get('verbose', 1)
         self.nb_epoch = params.get('nb_epoch')
+        self._warned_nonfinite = False
 
     def on_epoch_begin(self, epoch, logs=None):
         if not hasattr(self, 'verbose'):
             self.on_train_begin()
         self.seen = 0
+        self._epoch = epoch
         self._pending = []        # values of the last batch, not yet drawn
         self._batch_names = set()
         if self.verbose:
@@ -71,6 +75,7 @@ class ProgbarLogger(Callback):
     def on_batch_end(self, batch, logs=None):
         logs = logs or {}
         self.seen += logs.get('size', 0)
+        self._check_loss(batch, logs.get('loss'))
         values = [(k, logs[k]) for k in _metric_names(self.params, logs) if k in logs]
         self._batch_names.update(k for k, _ in values)
         target = self.progbar.target
@@ -80,6 +85,19 @@ class ProgbarLogger(Callback):
         else:
             # The epoch's last batch is drawn by on_epoch_end, with the epoch values.
             self._pending = values
+
+    def _check_loss(self, batch, loss):
+        if loss is None or getattr(self, '_warned_nonfinite', True):
+            return
+        if not math.isfinite(float(loss)):
+            self._warned_nonfinite = True
+            if self.verbose == 1:
+                print()   # leave the bar's line, which was drawn without a newline
+            warnings.warn('The loss is %s at batch %d of epoch %d: training no longer makes '
+                          'progress (look for NaN or infinite values in the data, or lower the '
+                          'learning rate). The callback TerminateOnNaN stops training at such '
+                          'a batch.' % (float(loss), batch, getattr(self, '_epoch', 0) + 1),
+                          RuntimeWarning, stacklevel=2)
 
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}

@@ -78,7 +78,7 @@ def get_object(name, kind):
     try:
         return plugins.get(kind, name)
     except RegistryError as e:
-        raise ValueError(_unknown_message(name, kind, str(e))) from None
+        raise ValueError(_unknown_message(name, kind, e)) from None
 
 
 def get_class(class_name, kind='layers'):
@@ -86,14 +86,17 @@ def get_class(class_name, kind='layers'):
     return get_object(class_name, kind)
 
 
-def _unknown_message(name, kind, detail):
-    if 'more than one plugin' in detail:
-        return detail
-    singular = kind[:-1] if kind.endswith('s') else kind
+def _unknown_message(name, kind, error):
+    """The message for the RegistryError ``error``: an unknown name gets what to do about
+    it; an ambiguous or unloadable one keeps the registry's own message."""
+    from kcore.plugins.registries import UnknownNameError, singular
+    if not isinstance(error, UnknownNameError):
+        return str(error)
+    what = singular(kind)
     return ('%s No installed kcore plugin registers the %s %r. Install the pip package of the '
             'plugin that provides it, or pass custom_objects={%r: <the %s>} to the loading '
             'function (model_from_json, model_from_yaml, model_from_config, load_model, '
-            'layer_from_config).' % (detail, singular, name, name, singular))
+            'layer_from_config).' % (error, what, name, name, what))
 
 
 # ------------------------------------------------------------- layer configs

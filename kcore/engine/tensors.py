@@ -44,10 +44,7 @@ def fresh(x, others):
     belongs to a layer: tagging it would rewrite the other layer's history."""
     if not is_keras_tensor(x) and not any(x is o for o in others):
         return x
-    # An identity transpose is a new op with the same value, dtype and static shape; a
-    # backend that returns the input itself for it (PyTensor) gets a reshape instead.
-    y = K.permute_dimensions(x, tuple(range(K.ndim(x))))
-    return y if y is not x else K.reshape(x, K.shape(x))
+    return K.identity(x)
 
 
 _MASK_ARG = {}

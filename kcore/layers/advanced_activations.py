@@ -8,6 +8,7 @@ import numpy as np
 from kcore import backend as K
 from kcore import initializations
 from kcore.engine.topology import Layer
+from kcore.plugins import hookimpl
 
 __all__ = ['LeakyReLU', 'PReLU', 'ELU', 'ParametricSoftplus', 'ThresholdedReLU', 'SReLU']
 
@@ -168,3 +169,9 @@ def _constant(value):
     def constant(shape, name=None, dim_ordering='th'):
         return K.variable(np.full(shape, value, dtype=K.floatx()), name=name)
     return constant
+
+
+@hookimpl
+def register_layers(register):
+    for layer in (LeakyReLU, PReLU, ELU, ParametricSoftplus, ThresholdedReLU, SReLU):
+        register(layer.__name__, layer)

@@ -4,7 +4,8 @@ import numbers
 from kcore import backend as K
 from kcore import constraints, initializations, regularizers
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.core._common import check_rank, config_of, positive_int
+from kcore.layers.base import check_rank, config_of, positive_int
+from kcore.plugins import hookimpl
 
 __all__ = ['Embedding']
 
@@ -17,7 +18,7 @@ class Embedding(Layer):
     ``dropout``: in training, whole rows of W (words) are dropped with this probability and
     the kept rows scaled by 1 / (1 - dropout) (Keras 1 semantics; Gal's embedding dropout).
     ``input_length``: the fixed sequence length, needed by Flatten then Dense downstream.
-    Decision (§20 item 41): the doc says input_dim is an "integer >= 0"; it is the
+    Decision: the doc says input_dim is an "integer >= 0"; it is the
     vocabulary size (largest index + 1), so it must be >= 1.
     """
 
@@ -80,3 +81,9 @@ class Embedding(Layer):
                     mask_zero=self.mask_zero, W_regularizer=config_of(self.W_regularizer),
                     activity_regularizer=config_of(self.activity_regularizer),
                     W_constraint=config_of(self.W_constraint), dropout=self.dropout)
+
+
+@hookimpl
+def register_layers(register):
+    for layer in (Embedding,):
+        register(layer.__name__, layer)

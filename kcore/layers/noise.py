@@ -5,6 +5,7 @@ import numbers
 
 from kcore import backend as K
 from kcore.engine.topology import Layer
+from kcore.plugins import hookimpl
 
 __all__ = ['GaussianNoise', 'GaussianDropout']
 
@@ -58,3 +59,9 @@ class GaussianDropout(_Noise):
 
     def get_config(self):
         return dict(super().get_config(), p=self.p)
+
+
+@hookimpl
+def register_layers(register):
+    for layer in (GaussianNoise, GaussianDropout):
+        register(layer.__name__, layer)

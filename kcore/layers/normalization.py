@@ -4,7 +4,8 @@ import numbers
 from kcore import backend as K
 from kcore import initializations, regularizers
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.core._common import config_of
+from kcore.layers.base import config_of
+from kcore.plugins import hookimpl
 
 __all__ = ['BatchNormalization']
 
@@ -24,7 +25,7 @@ class BatchNormalization(Layer):
     Weights: [gamma, beta, running_mean, running_std], trainable first (the doc's pitfalls
     page). As in Keras 1.1.2, ``running_std`` holds the moving average of the batch
     *variance* (the name is Keras 1's), so Keras 1.x files load with the same outputs.
-    Decision (§20 item 9): ``weights=`` takes those 4 arrays, or the doc's 2 arrays
+    Decision: ``weights=`` takes those 4 arrays, or the doc's 2 arrays
     [gamma, beta] (the running statistics then start at 0 and 1).
     Decision: the defaults are the doc's printed ones, epsilon=1e-6 and momentum=0.9.
     """
@@ -129,3 +130,9 @@ def _positive(layer, key, value):
         raise ValueError('%s: %s must be a number >= 0; got %r.'
                          % (type(layer).__name__, key, value))
     return float(value)
+
+
+@hookimpl
+def register_layers(register):
+    for layer in (BatchNormalization,):
+        register(layer.__name__, layer)

@@ -12,6 +12,8 @@ import os
 import platform
 import subprocess
 import tempfile
+import threading
+import warnings
 
 HEADERS = os.path.dirname(os.path.abspath(__file__))
 # Tried in order: the machine's own instruction set without AVX512-FP16 (whose Eigen code
@@ -24,6 +26,30 @@ def switched_off(variable):
     """Whether the environment variable ``variable`` turns a native kernel off (0, false, no,
     off; unset means on)."""
     return os.environ.get(variable, '1').strip().lower() in ('0', 'false', 'no', 'off')
+
+
+class OnFirstUse:
+    """A native library loaded on first call, once per process: calling it returns
+    ``load()``'s result, or None where ``load`` raised one of ``errors``; then a
+    RuntimeWarning says ``consequence`` and the reason, once."""
+
+    def __init__(self, load, consequence, errors=(OSError, RuntimeError)):
+        self.load, self.consequence, self.errors = load, consequence, tuple(errors)
+        self._lock = threading.Lock()
+        self._state = {}
+
+    def __call__(self):
+        if 'library' in self._state:   # no lock once loaded: called per compiled-function call
+            return self._state['library']
+        with self._lock:
+            if 'library' not in self._state:
+                try:
+                    self._state['library'] = self.load()
+                except self.errors as error:
+                    self._state['library'] = None
+                    warnings.warn('%s Reason: %s' % (self.consequence, error), RuntimeWarning,
+                                  stacklevel=3)
+            return self._state['library']
 
 
 def cache_dir():

@@ -9,6 +9,7 @@ compiled; each training batch then only runs the compiled function.
 import numpy as np
 
 from kcore import backend as K
+from kcore import distribute
 
 
 class Optimizer:
@@ -89,6 +90,8 @@ class Optimizer:
                 raise ValueError('The loss does not depend on the parameter %r, so it has no '
                                  'gradient. Train only the weights the loss uses (mark the '
                                  'others non-trainable).' % (getattr(p, 'name', p),))
+        # Across workers: the mean gradient of the whole batch, which the clipping then sees.
+        grads = distribute.reduce_gradients(grads)
         clipnorm = getattr(self, 'clipnorm', None)
         clipvalue = getattr(self, 'clipvalue', None)
         if clipnorm is not None and clipnorm > 0:

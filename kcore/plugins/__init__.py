@@ -37,6 +37,19 @@ def get(kind, name):
     return registry(kind).get(name)
 
 
+def installed_versions(*distributions):
+    """``{distribution: version}`` of those of ``distributions`` that are installed: what a
+    plugin's ``report_versions`` hook usually returns."""
+    from importlib import metadata
+    found = {}
+    for name in distributions:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
 def reset():
     """Forget the loaded plugins (the next use loads them again); for tests."""
     global _manager

@@ -1,8 +1,11 @@
 """The hooks a kcore plugin implements: one ``register_*`` hook per kind of thing.
 
-Each hook receives ``register(name, obj, aliases=())``. ``obj`` is the object
-itself, or a ``'module:attribute'`` string that kcore imports only when the name
-is first looked up (backends use this, so that ``import kcore`` stays light).
+Each ``register_*`` hook receives ``register(name, obj, aliases=())``. ``obj`` is the
+object itself, or a ``'module:attribute'`` string that kcore imports only when the name
+is first looked up (backends use this, so that ``import kcore`` stays light). kcore
+checks each object (see :mod:`kcore.plugins.checks`): ``register`` raises TypeError for
+one its kind cannot use. Each call of a hook is one transaction: a hook that raises
+registers nothing.
 """
 from kcore.plugins import hookspec
 
@@ -14,6 +17,12 @@ KINDS = ('backends', 'layers', 'optimizers', 'losses', 'metrics', 'activations',
 @hookspec
 def register_backends(register):
     """Register backend classes (subclasses of kcore.backend.protocol.Backend)."""
+
+
+@hookspec
+def report_versions():
+    """Return ``{distribution: version}`` of the libraries this plugin runs on (e.g. its
+    backend's library), for ``kcore info``; without importing them where possible."""
 
 
 @hookspec

@@ -18,6 +18,7 @@ import urllib.request
 import zipfile
 
 from kcore import config
+from kcore.utils import io_utils
 from kcore.utils.generic_utils import Progbar
 
 __all__ = ['get_file', 'validate_file', 'hash_file', 'Progbar', 'DownloadError',
@@ -139,11 +140,13 @@ def _writable_folder(folder):
 
 def download(origin, fpath, expected_hash=None):
     """Download ``origin`` to ``fpath`` through a temporary file in the same folder, with a
-    progress bar; check ``expected_hash``; rename. Leaves ``fpath`` complete or absent."""
+    progress bar; check ``expected_hash``; rename. Leaves ``fpath`` complete or absent, and
+    first removes what downloads of ``fpath`` killed before this process started left."""
     url = _as_url(origin)
     print('Downloading data from %s' % url)
-    handle, partial = tempfile.mkstemp(prefix='.%s.' % os.path.basename(fpath), suffix='.part',
-                                       dir=os.path.dirname(fpath) or '.')
+    io_utils.remove_stale_temporaries(fpath)
+    partial = io_utils.temporary_path(fpath, '.part')
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(handle, 'wb') as out:
             _copy_url(url, out, fpath)

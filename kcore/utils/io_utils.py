@@ -1,6 +1,11 @@
 """Input/output helpers (``keras.utils.io_utils``): an HDF5 dataset used like an array,
-saving one array to a file, and asking before overwriting a file."""
+saving one array to a file, asking before overwriting a file, and the temporary files that
+saves and downloads write beside their target."""
+import hashlib
 import os
+import re
+import time
+import uuid
 
 import numpy as np
 
@@ -119,14 +124,14 @@ ARRAY_DATASET = 'array'
 def save_array(array, name):
     """Write ``array`` to the HDF5 file ``name`` (one dataset), replacing it whole: the
     data goes to a temporary file beside it that is then renamed."""
-    from kcore.engine import hdf5_format
+    from kcore.engine.saving import hdf5_format
     array = np.asarray(array)
     hdf5_format.write_atomically(name, lambda f: f.create_dataset(ARRAY_DATASET, data=array))
 
 
 def load_array(name):
     """The numpy array :func:`save_array` wrote to the file ``name``."""
-    from kcore.engine import hdf5_format
+    from kcore.engine.saving import hdf5_format
     with hdf5_format.open_for_reading(name) as f:
         if ARRAY_DATASET not in f:
             raise ValueError('%r was not written by save_array: it has no dataset %r (its top '
@@ -142,3 +147,159 @@ def ask_to_proceed_with_overwrite(filepath):
     while answer.strip().lower() not in ('y', 'yes', 'n', 'no'):
         answer = input('Enter "y" (overwrite) or "n" (cancel). ')
     return answer.strip().lower() in ('y', 'yes')
+
+
+# ------------------------------------------------------------ temporary files
+# Saves write '.<name>.<8 chars>.tmp' and downloads '.<name>.<8 chars>.part' beside the
+# file <name>, then rename. A process killed in between leaves that file behind; the next
+# save or download of the same path removes it.
+TEMP_SUFFIXES = ('.tmp', '.part')
+
+
+def temporary_path(filepath, suffix):
+    """A new hidden path beside ``filepath`` in kcore's temporary-file pattern."""
+    if suffix not in TEMP_SUFFIXES:
+        raise ValueError('temporary_path: suffix must be one of %s; got %r.'
+                         % (', '.join(TEMP_SUFFIXES), suffix))
+    folder, name = os.path.split(os.path.abspath(os.fspath(filepath)))
+    # The writer's process id lets a later save tell a dead writer's file from a live one's.
+    return os.path.join(folder, '.%s.%s-%d%s' % (name, uuid.uuid4().hex[:8], os.getpid(),
+                                                 suffix))
+
+
+def _temp_pattern(name):
+    # 8 characters: uuid hex as written now, or tempfile.mkstemp's alphabet (older downloads);
+    # then the writer's process id, absent from names written by older versions.
+    return re.compile(r'\.%s\.[a-z0-9_]{8}(?:-(\d+))?(?:%s)\Z'
+                      % (re.escape(name), '|'.join(re.escape(s) for s in TEMP_SUFFIXES)))
+
+
+def _writer_alive(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:   # exists, owned by someone else
+        return True
+    return True
+
+
+def process_start_time():
+    """When the running process started (seconds since the epoch). On Linux it is read from
+    /proc; elsewhere, the time this module was imported (later, so a little less is removed)."""
+    try:
+        with open('/proc/self/stat') as f:
+            ticks = int(f.read().rsplit(')', 1)[1].split()[19])
+        with open('/proc/stat') as f:
+            boot = next(int(line.split()[1]) for line in f if line.startswith('btime'))
+        return boot + ticks / os.sysconf('SC_CLK_TCK')
+    except (OSError, ValueError, IndexError, StopIteration, AttributeError):
+        return _IMPORTED
+
+
+_IMPORTED = time.time()
+
+
+def remove_stale_temporaries(filepath):
+    """Remove the temporary files that interrupted saves or downloads of ``filepath`` left:
+    only names in kcore's own pattern for that file, last written before this process
+    started (a live writer's file is newer) or, for names that record their writer, written
+    by a process that no longer runs. Returns the paths removed."""
+    folder, name = os.path.split(os.path.abspath(os.fspath(filepath)))
+    pattern = _temp_pattern(name)
+    # One second of margin: /proc's start time has clock-tick precision.
+    started = process_start_time() - 1.0
+    removed = []
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry)
+        if not match:
+            continue
+        path = os.path.join(folder, entry)
+        writer = match.group(1)
+        try:
+            if writer is not None:
+                stale = not _writer_alive(int(writer))
+            else:
+                stale = os.stat(path).st_mtime < started
+            if stale and os.path.isfile(path) and not os.path.islink(path):
+                os.remove(path)
+                removed.append(path)
+        except OSError:   # gone already, or not ours to remove: leave it
+            continue
+    return removed
+
+
+# ------------------------------------------------------- checksummed HDF5 files
+# kcore's HDF5 files start with a 512-byte user block (HDF5 readers, Keras 1.x's included,
+# skip it) holding the SHA-256 of the rest of the file. A damaged file is then refused
+# before libhdf5 parses it: on some damaged files libhdf5 loops forever or crashes.
+USERBLOCK_SIZE = 512
+_CHECKSUM_MARK = b'kcore-sha256 '
+
+
+def _digest(f):
+    f.seek(USERBLOCK_SIZE)
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: f.read(1 << 20), b''):
+        digest.update(chunk)
+    return digest.hexdigest().encode('ascii')
+
+
+def stamp_checksum(filepath):
+    """Write the SHA-256 of ``filepath`` (past its user block) into its user block; the file
+    must have been created with ``userblock_size=USERBLOCK_SIZE``."""
+    with open(filepath, 'r+b') as f:
+        stamp = _CHECKSUM_MARK + _digest(f) + b'\n'
+        f.seek(0)
+        f.write(stamp)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def checksum_matches(filepath):
+    """True if the file's stamped checksum matches its content, False if it does not, None
+    for a file without one (written by Keras 1.x or an older kcore)."""
+    with open(filepath, 'rb') as f:
+        head = f.read(USERBLOCK_SIZE)
+        if not head.startswith(_CHECKSUM_MARK):
+            return None
+        expected = head[len(_CHECKSUM_MARK):len(_CHECKSUM_MARK) + 64]
+        return _digest(f) == expected
+
+
+_PROBE = '''
+import sys, h5py
+def visit(name, obj):
+    for key in obj.attrs:
+        obj.attrs[key]
+    if isinstance(obj, h5py.Dataset):
+        obj[()]
+with h5py.File(sys.argv[1], 'r') as f:
+    for key in f.attrs:
+        f.attrs[key]
+    f.visititems(visit)
+'''
+
+
+def probe_hdf5(filepath, timeout=60):
+    """Read every attribute and dataset of ``filepath`` in a separate interpreter; return
+    None if that worked, else why not (a crash or a hang of libhdf5 stays there)."""
+    import subprocess
+    import sys
+    try:
+        result = subprocess.run([sys.executable, '-c', _PROBE, os.fspath(filepath)],
+                                capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return 'reading it did not finish within %d s' % timeout
+    if result.returncode == 0:
+        return None
+    if result.returncode < 0:
+        return 'reading it crashed the HDF5 library (signal %d)' % -result.returncode
+    lines = result.stderr.strip().splitlines()
+    return lines[-1] if lines else 'reading it failed (exit code %d)' % result.returncode

@@ -1,28 +1,12 @@
 """The base of the convolution layers: arguments, weights, bias, output shape, config
 and the conversion of kernels read from files."""
-import functools
-import inspect
-
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.convolutional import _args
-from kcore.layers.core.dense import _WeightedLayer
-from kcore.utils.conv_utils import convert_loaded_kernel
+from kcore.layers import base
+from kcore.utils.conv_utils import conv_output_length, convert_loaded_kernel
 
 
-def init_with_ordering(init, dim_ordering):
-    """``init`` with ``dim_ordering`` bound when it takes one (the built-in initializations
-    compute conv fans per ordering); a custom ``init(shape, name=None)`` as it is."""
-    try:
-        params = inspect.signature(init).parameters.values()
-    except (TypeError, ValueError):
-        return init
-    if any(p.name == 'dim_ordering' or p.kind == p.VAR_KEYWORD for p in params):
-        return functools.partial(init, dim_ordering=dim_ordering)
-    return init
-
-
-class _Conv(_WeightedLayer):
+class _Conv(base.WeightedLayer):
     """An N-D convolution with a kernel W and a bias b of shape (nb_filter,).
 
     Subclasses set ``rank`` and ``axis_names`` and implement ``_convolve``; the kernel
@@ -40,12 +24,12 @@ class _Conv(_WeightedLayer):
                  weights=None, border_mode='valid', subsample=1, dim_ordering='default',
                  W_regularizer=None, b_regularizer=None, activity_regularizer=None,
                  W_constraint=None, b_constraint=None, bias=True, **kwargs):
-        self.nb_filter = _args.positive_int(self, 'nb_filter', nb_filter)
-        self.kernel_size = _args.positive_ints(self, 'the kernel size', kernel_size, self.rank)
-        self.border_mode = _args.border_mode(self, border_mode)
-        self.subsample = _args.positive_ints(self, 'subsample', subsample, self.rank)
+        self.nb_filter = base.positive_int(self, 'nb_filter', nb_filter)
+        self.kernel_size = base.positive_ints(self, 'the kernel size', kernel_size, self.rank)
+        self.border_mode = base.border_mode(self, border_mode)
+        self.subsample = base.positive_ints(self, 'subsample', subsample, self.rank)
         if self.rank > 1:   # 1D convolutions have a single layout
-            self.dim_ordering = _args.ordering(self, dim_ordering)
+            self.dim_ordering = base.ordering(self, dim_ordering)
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
 
@@ -55,10 +39,10 @@ class _Conv(_WeightedLayer):
         return getattr(self, 'dim_ordering', 'tf')
 
     def _check(self, input_shape):
-        _args.check_input_shape(self, input_shape, self._ordering(), self.axis_names)
+        base.check_input_shape(self, input_shape, self._ordering(), self.axis_names)
 
     def _stack_size(self, input_shape):
-        stack = input_shape[_args.channel_axis(self._ordering(), self.rank)]
+        stack = input_shape[base.channel_axis(self._ordering(), self.rank)]
         if stack is None:
             raise ValueError('Layer %s: the channels axis of its input must be known; got '
                              'shape %s.' % (self.name, tuple(input_shape)))
@@ -82,13 +66,13 @@ class _Conv(_WeightedLayer):
         self._build_kernels(stack)
         self.b = self._weight('b', (self.nb_filter,), 'zero') if self.bias else None
         spec = [None] * len(input_shape)
-        spec[_args.channel_axis(self._ordering(), self.rank)] = stack
+        spec[base.channel_axis(self._ordering(), self.rank)] = stack
         self.input_spec = [InputSpec(shape=spec)]
         self.built = True
 
     def _build_kernels(self, stack):
         self.W = self._weight('W', self._kernel_shape(stack),
-                              init_with_ordering(self.init, self._ordering()))
+                              base.init_with_ordering(self.init, self._ordering()))
 
     def convert_loaded_weights(self, weights, source):
         """Kernels from files: transposed to this layer's ordering, flipped when written
@@ -112,8 +96,8 @@ class _Conv(_WeightedLayer):
 
     def get_output_shape_for(self, input_shape):
         self._check(input_shape)
-        axes = _args.spatial_axes(self._ordering(), self.rank)
-        lengths = [_args.conv_output_length(input_shape[a], k, self.border_mode, s, d)
+        axes = base.spatial_axes(self._ordering(), self.rank)
+        lengths = [conv_output_length(input_shape[a], k, self.border_mode, s, d)
                    for a, k, s, d in zip(axes, self.kernel_size, self.subsample,
                                          self._dilation())]
         if any(n is not None and n < 1 for n in lengths):

@@ -1,7 +1,7 @@
 """The base of the weightless layers that reshape the spatial axes of sequences,
 images and volumes (cropping, upsampling, zero padding)."""
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 
 AXIS_NAMES = {1: ('steps',), 2: ('rows', 'cols'), 3: ('dim1', 'dim2', 'dim3')}
 
@@ -14,17 +14,17 @@ class _SpatialLayer(Layer):
 
     def __init__(self, dim_ordering='default', **kwargs):
         if self.rank > 1:
-            self.dim_ordering = _args.ordering(self, dim_ordering)
+            self.dim_ordering = base.ordering(self, dim_ordering)
         super().__init__(**kwargs)
 
     def _ordering(self):
         return getattr(self, 'dim_ordering', 'tf')
 
     def _axes(self):
-        return _args.spatial_axes(self._ordering(), self.rank)
+        return base.spatial_axes(self._ordering(), self.rank)
 
     def _check(self, input_shape):
-        _args.check_input_shape(self, input_shape, self._ordering(), AXIS_NAMES[self.rank],
+        base.check_input_shape(self, input_shape, self._ordering(), AXIS_NAMES[self.rank],
                                 'features' if self.rank == 1 else 'channels')
 
     def build(self, input_shape):

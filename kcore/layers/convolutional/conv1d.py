@@ -3,7 +3,7 @@
 import numpy as np
 
 from kcore import backend as K
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional._base import _Conv
 from kcore.utils.conv_utils import convert_loaded_kernel
 
@@ -36,7 +36,7 @@ class Convolution1D(_Conv):
         self.subsample_length = self.subsample[0]
 
     def _check(self, input_shape):
-        _args.check_input_shape(self, input_shape, 'tf', self.axis_names, 'input_dim')
+        base.check_input_shape(self, input_shape, 'tf', self.axis_names, 'input_dim')
 
     def _convolve(self, x):
         return K.conv1d(x, self.W, strides=self.subsample_length, border_mode=self.border_mode,
@@ -60,7 +60,7 @@ class Convolution1D(_Conv):
 class AtrousConvolution1D(Convolution1D):
     """Dilated 1D convolution: the kernel's taps are ``atrous_rate`` steps apart.
 
-    Decision (SEED_API §20 item 5): the doc's argument list has input_dim and
+    Decision: the doc's argument list has input_dim and
     input_length, its signature does not; both are accepted, as in Convolution1D.
     """
 
@@ -69,7 +69,7 @@ class AtrousConvolution1D(Convolution1D):
                  W_regularizer=None, b_regularizer=None, activity_regularizer=None,
                  W_constraint=None, b_constraint=None, bias=True, input_dim=None,
                  input_length=None, **kwargs):
-        self.atrous_rate = _args.positive_int(self, 'atrous_rate', atrous_rate)
+        self.atrous_rate = base.positive_int(self, 'atrous_rate', atrous_rate)
         super().__init__(nb_filter, filter_length, init, activation, weights, border_mode,
                          subsample_length, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, input_dim, input_length, **kwargs)

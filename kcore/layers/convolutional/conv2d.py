@@ -1,6 +1,6 @@
 """Convolution2D and AtrousConvolution2D: filters sliding over images."""
 from kcore import backend as K
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional._base import _Conv
 
 
@@ -9,7 +9,7 @@ class Convolution2D(_Conv):
     rows, cols, channels)) with ``nb_filter`` kernels of nb_row x nb_col.
 
     W is (nb_filter, channels, nb_row, nb_col) in 'th' and (nb_row, nb_col, channels,
-    nb_filter) in 'tf'. Decision (SEED_API §20 item 1): dim_ordering defaults to
+    nb_filter) in 'tf'. Decision: dim_ordering defaults to
     'default', the config's image_dim_ordering, as the doc's text says (its signature
     prints 'th'); the resolved value is what get_config stores.
     """
@@ -38,7 +38,7 @@ class AtrousConvolution2D(Convolution2D):
                  dim_ordering='default', W_regularizer=None, b_regularizer=None,
                  activity_regularizer=None, W_constraint=None, b_constraint=None, bias=True,
                  **kwargs):
-        self.atrous_rate = _args.positive_ints(self, 'atrous_rate', atrous_rate, 2)
+        self.atrous_rate = base.positive_ints(self, 'atrous_rate', atrous_rate, 2)
         super().__init__(nb_filter, nb_row, nb_col, init, activation, weights, border_mode,
                          subsample, dim_ordering, W_regularizer, b_regularizer,
                          activity_regularizer, W_constraint, b_constraint, bias, **kwargs)

@@ -6,7 +6,7 @@ from kcore.layers.convolutional._base import _Conv
 class Convolution3D(_Conv):
     """3D convolution of 'th' (samples, channels, dim1, dim2, dim3) or 'tf' (samples,
     dim1, dim2, dim3, channels) volumes; the output has nb_filter channels and the
-    sizes a convolution gives (Decision, SEED_API §20 item 18: strides behave as in
+    sizes a convolution gives (Decision: strides behave as in
     Convolution2D, 'same' keeping ceil(size / stride)).
 
     W is (nb_filter, channels, k1, k2, k3) in 'th' and (k1, k2, k3, channels, nb_filter)

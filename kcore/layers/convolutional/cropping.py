@@ -1,5 +1,5 @@
 """Cropping1D, Cropping2D, Cropping3D: drop elements at both ends of the spatial axes."""
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional._spatial import _SpatialLayer
 
 
@@ -7,13 +7,13 @@ class _Cropping(_SpatialLayer):
     """Crops ``cropping[i] = (start, end)`` elements off spatial axis i.
 
     ``cropping`` may also be one int (every end) or one int per axis (both ends).
-    Decision (SEED_API §20 item 20): Cropping2D/3D follow dim_ordering, 'th' (samples,
+    Decision: Cropping2D/3D follow dim_ordering, 'th' (samples,
     channels, axes...) or 'tf' (samples, axes..., channels), although the doc writes only
     'th' shapes.
     """
 
     def __init__(self, cropping, dim_ordering='default', **kwargs):
-        self._pairs = _args.side_pairs(self, 'cropping', cropping, self.rank)
+        self._pairs = base.side_pairs(self, 'cropping', cropping, self.rank)
         self.cropping = self._pairs[0] if self.rank == 1 else self._pairs
         super().__init__(dim_ordering, **kwargs)
 

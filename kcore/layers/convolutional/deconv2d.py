@@ -3,7 +3,7 @@ output back to the shape of its input."""
 import numpy as np
 
 from kcore import backend as K
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional.conv2d import Convolution2D
 from kcore.utils.conv_utils import convert_loaded_kernel
 
@@ -37,19 +37,19 @@ class Deconvolution2D(Convolution2D):
     def _checked_output_shape(self, output_shape):
         entries = tuple(output_shape) if isinstance(output_shape, (tuple, list)) else None
         if entries is None or len(entries) != 4 or not all(
-                e is None or (_args.is_int(e) and e > 0) for e in entries):
+                e is None or (base.is_int(e) and e > 0) for e in entries):
             raise ValueError('%s: output_shape must be 4 entries (integers > 0 or None), %s; '
-                             'got %r.' % (_args.who(self), self._layout(), output_shape))
-        channels = entries[_args.channel_axis(self.dim_ordering, 2)]
+                             'got %r.' % (base.who(self), self._layout(), output_shape))
+        channels = entries[base.channel_axis(self.dim_ordering, 2)]
         if channels is not None and channels != self.nb_filter:
             raise ValueError('%s: output_shape %r has %d channels, but nb_filter is %d (the '
-                             "'%s' layout is %s)." % (_args.who(self), output_shape, channels,
+                             "'%s' layout is %s)." % (base.who(self), output_shape, channels,
                                                      self.nb_filter, self.dim_ordering,
                                                      self._layout()))
         return entries
 
     def _layout(self):
-        return _args.layout(self.dim_ordering, ('rows', 'cols'), 'nb_filter')
+        return base.layout(self.dim_ordering, ('rows', 'cols'), 'nb_filter')
 
     def _kernel_shape(self, stack):
         if self.dim_ordering == 'th':
@@ -59,11 +59,11 @@ class Deconvolution2D(Convolution2D):
     # ----------------------------------------------------------- shapes
     def get_output_shape_for(self, input_shape):
         self._check(input_shape)
-        axes = _args.spatial_axes(self.dim_ordering, 2)
+        axes = base.spatial_axes(self.dim_ordering, 2)
         lengths = [self._length(input_shape, i) for i in range(2)]
         for i, (axis, o) in enumerate(zip(axes, lengths)):
             if input_shape[axis] is not None and o is not None:
-                low, high = _args.deconv_length_range(input_shape[axis], self.kernel_size[i],
+                low, high = deconv_length_range(input_shape[axis], self.kernel_size[i],
                                                       self.border_mode, self.subsample[i])
                 if not low <= o <= high:
                     raise ValueError(
@@ -77,7 +77,7 @@ class Deconvolution2D(Convolution2D):
     def _length(self, input_shape, i, x=None):
         """The output's size along spatial axis ``i``: output_shape's, else computed from
         the input (a backend scalar when ``x`` is given and the size is not static)."""
-        axis = _args.spatial_axes(self.dim_ordering, 2)[i]
+        axis = base.spatial_axes(self.dim_ordering, 2)[i]
         given = self.output_shape_[axis]
         if given is not None:
             return given
@@ -86,7 +86,7 @@ class Deconvolution2D(Convolution2D):
             if x is None:
                 return None
             length = K.shape(x)[axis]
-        return _args.deconv_length(length, self.kernel_size[i], self.border_mode,
+        return deconv_length(length, self.kernel_size[i], self.border_mode,
                                    self.subsample[i])
 
     # ---------------------------------------------------------- compute
@@ -94,7 +94,7 @@ class Deconvolution2D(Convolution2D):
         input_shape = K.int_shape(x)
         lengths = [self._length(input_shape, i, x) for i in range(2)]
         shape = self._output_layout(None, lengths)
-        if not all(_args.is_int(n) for n in lengths):
+        if not all(base.is_int(n) for n in lengths):
             batch = K.shape(x)[0]
             shape = K.stack([K.cast(n, 'int32') for n in
                              self._output_layout(batch, lengths)])
@@ -118,3 +118,20 @@ class Deconvolution2D(Convolution2D):
 
     def get_config(self):
         return dict(super().get_config(), output_shape=self.output_shape_)
+
+
+def deconv_length_range(length, size, mode, stride):
+    """The output lengths (low, high) a transposed convolution of ``length`` can have:
+    o = s (i - 1) + a + k - 2p (the doc's formula), a in [0, s - 1]."""
+    if mode == 'valid':
+        low = stride * (length - 1) + size
+        return low, low + stride - 1
+    return stride * (length - 1) + 1, stride * length
+
+
+def deconv_length(length, size, mode, stride):
+    """The output length chosen when ``output_shape`` leaves it None: s (i - 1) + k for
+    'valid' (a = 0), s * i for 'same'. ``length`` may be a backend scalar."""
+    if mode == 'valid':
+        return length * stride + (size - stride)
+    return length * stride

@@ -1,7 +1,7 @@
 """ZeroPadding1D, ZeroPadding2D, ZeroPadding3D: add zeros at both ends of the spatial
 axes."""
 from kcore import backend as K
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional._spatial import _SpatialLayer
 
 
@@ -11,11 +11,11 @@ class _ZeroPadding(_SpatialLayer):
     asymmetric = True   # whether the two ends of an axis may get different amounts
 
     def __init__(self, padding, dim_ordering='default', **kwargs):
-        self._pairs = _args.side_pairs(self, 'padding', padding, self.rank)
+        self._pairs = base.side_pairs(self, 'padding', padding, self.rank)
         symmetric = all(a == b for a, b in self._pairs)
         if not (symmetric or self.asymmetric):
             raise ValueError('%s: padding must pad both ends of an axis equally (an int or '
-                             '%d ints); got %r.' % (_args.who(self), self.rank, padding))
+                             '%d ints); got %r.' % (base.who(self), self.rank, padding))
         if symmetric:
             padding = tuple(a for a, _ in self._pairs)
             self.padding = padding[0] if self.rank == 1 else padding
@@ -48,7 +48,7 @@ class ZeroPadding2D(_ZeroPadding):
     """Pads rows with padding[0] and columns with padding[1] zeros at each end;
     ``padding`` may also be ((top, bottom), (left, right)).
 
-    Decision (SEED_API §20 item 19): the padded axes are the rows and columns, axes 2 and
+    Decision: the padded axes are the rows and columns, axes 2 and
     3 in 'th' and 1 and 2 in 'tf' (the doc's 3, 4 and 2, 3 count from one).
     """
 

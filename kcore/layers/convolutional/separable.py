@@ -2,10 +2,8 @@
 convolution mixing the results into the output channels."""
 from kcore import backend as K
 from kcore import constraints, regularizers
-from kcore.layers.convolutional import _args
-from kcore.layers.convolutional._base import init_with_ordering
+from kcore.layers import base
 from kcore.layers.convolutional.conv2d import Convolution2D
-from kcore.layers.core._common import config_of
 from kcore.utils.conv_utils import transpose_kernel
 
 
@@ -27,7 +25,7 @@ class SeparableConvolution2D(Convolution2D):
                  dim_ordering='default', depthwise_regularizer=None, pointwise_regularizer=None,
                  b_regularizer=None, activity_regularizer=None, depthwise_constraint=None,
                  pointwise_constraint=None, b_constraint=None, bias=True, **kwargs):
-        self.depth_multiplier = _args.positive_int(self, 'depth_multiplier', depth_multiplier)
+        self.depth_multiplier = base.positive_int(self, 'depth_multiplier', depth_multiplier)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)
@@ -45,7 +43,7 @@ class SeparableConvolution2D(Convolution2D):
         else:
             depthwise = self.kernel_size + (stack, self.depth_multiplier)
             pointwise = (1, 1, mixed, self.nb_filter)
-        init = init_with_ordering(self.init, self.dim_ordering)
+        init = base.init_with_ordering(self.init, self.dim_ordering)
         self.depthwise_kernel = self.add_weight(
             depthwise, init, name='depthwise_kernel', regularizer=self.depthwise_regularizer,
             constraint=self.depthwise_constraint)
@@ -70,7 +68,7 @@ class SeparableConvolution2D(Convolution2D):
         config = super().get_config()
         del config['W_regularizer'], config['W_constraint']
         return dict(config, depth_multiplier=self.depth_multiplier,
-                    depthwise_regularizer=config_of(self.depthwise_regularizer),
-                    pointwise_regularizer=config_of(self.pointwise_regularizer),
-                    depthwise_constraint=config_of(self.depthwise_constraint),
-                    pointwise_constraint=config_of(self.pointwise_constraint))
+                    depthwise_regularizer=base.config_of(self.depthwise_regularizer),
+                    pointwise_regularizer=base.config_of(self.pointwise_regularizer),
+                    depthwise_constraint=base.config_of(self.depthwise_constraint),
+                    pointwise_constraint=base.config_of(self.pointwise_constraint))

@@ -1,6 +1,6 @@
 """UpSampling1D, UpSampling2D, UpSampling3D: repeat each element along the spatial axes."""
 from kcore import backend as K
-from kcore.layers.convolutional import _args
+from kcore.layers import base
 from kcore.layers.convolutional._spatial import _SpatialLayer
 
 
@@ -8,7 +8,7 @@ class _UpSampling(_SpatialLayer):
     """Repeats every element ``factors[i]`` times along spatial axis i."""
 
     def __init__(self, factors, dim_ordering='default', **kwargs):
-        self._factors = _args.positive_ints(self, self._key, factors, self.rank)
+        self._factors = base.positive_ints(self, self._key, factors, self.rank)
         super().__init__(dim_ordering, **kwargs)
 
     def _length(self, i, length, input_shape):

@@ -4,15 +4,14 @@ import numpy as np
 from kcore import activations
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.core._common import check_rank, positive_int, take_input_dim
-from kcore.layers.core.dense import _WeightedLayer
+from kcore.layers.base import WeightedLayer, check_rank, positive_int, take_input_dim
 
 
-class MaxoutDense(_WeightedLayer):
+class MaxoutDense(WeightedLayer):
     """The element-wise maximum of ``nb_features`` linear Dense(input_dim, output_dim)
     outputs: a learnt convex, piecewise linear activation (Goodfellow et al.).
 
-    Decision (§20 item 4, the doc prints no signature): MaxoutDense(output_dim,
+    Decision (the doc prints no signature): MaxoutDense(output_dim,
     nb_features=4, init, weights, W/b regularizers, activity_regularizer, W/b constraints,
     bias, input_dim), as Keras 1.1.2 but for the doc's spelling ``nb_features`` (Keras
     1.1.2's ``nb_feature`` is accepted too, for its configs). No ``activation``.
@@ -56,7 +55,7 @@ class MaxoutDense(_WeightedLayer):
                     input_dim=self._given_input_dim)
 
 
-class Highway(_WeightedLayer):
+class Highway(WeightedLayer):
     """A highway layer (Srivastava et al.): ``t * activation(x.W + b) + (1 - t) * x``
     with the transform gate ``t = sigmoid(x.W_carry + b_carry)``.
 
@@ -65,7 +64,7 @@ class Highway(_WeightedLayer):
     W_constraint apply to W and b_regularizer / b_constraint to b; the gate weights are
     not regularized, as in Keras 1.1.2.
 
-    Decision (§20 item 3): the doc's argument list has ``output_dim`` but the signature
+    Decision: the doc's argument list has ``output_dim`` but the signature
     does not; the output has the input's size. ``output_dim`` is accepted (optional) and
     must then equal input_dim.
     """

@@ -54,7 +54,7 @@ class _SpatialDropoutND(Dropout):
 
     def __init__(self, p, dim_ordering='default', **kwargs):
         super().__init__(p, **kwargs)
-        # §20 item 1: 'default' means the config's image_dim_ordering ('tf' if never set).
+        # 'default' means the config's image_dim_ordering ('tf' if never set).
         self.dim_ordering = K.normalize_dim_ordering(dim_ordering)
         self.input_spec = [InputSpec(ndim=self.rank + 2)]
 

@@ -3,7 +3,7 @@ import numbers
 
 from kcore import backend as K
 from kcore.engine.topology import Layer
-from kcore.layers.core._common import activation_config, get_activation
+from kcore.layers.base import activation_config, get_activation
 from kcore.regularizers import ActivityRegularizer
 
 
@@ -29,7 +29,7 @@ class ActivityRegularization(Layer):
     """The identity, plus the penalty l1 * sum(mean(|y|, 0)) + l2 * sum(mean(y**2, 0)) of
     its output y added to the loss (through ``layer.losses``).
 
-    Decision (§20 item 15): the doc's heading says "ActivityRegularizer" and its argument
+    Decision: the doc's heading says "ActivityRegularizer" and its argument
     list "I1"/"I2"; the layer is ActivityRegularization(l1=0., l2=0.) as in the signature.
     """
 

@@ -6,7 +6,7 @@ import numpy as np
 from kcore import backend as K
 from kcore.engine.tensors import shape_of
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.core._common import positive_int
+from kcore.layers.base import positive_int
 
 
 class Flatten(Layer):

@@ -1,7 +1,7 @@
 """Patch extraction for the locally-connected layers, from strided slices (one per
 offset inside the window, not one per output position) and ``K`` calls only."""
 from kcore import backend as K
-from kcore.layers.pooling._args import same_padding
+from kcore.utils.conv_utils import same_padding
 
 
 def pad_same_1d(x, length, window, stride):

@@ -1,10 +1,8 @@
 """LocallyConnected1D: a 1D convolution whose filters differ at each output step."""
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.convolutional import _args as conv_args
-from kcore.layers.core.dense import _WeightedLayer
+from kcore.layers import base
 from kcore.layers.local._patches import pad_same_1d, patches_1d
-from kcore.layers.pooling._args import output_lengths
 
 
 def require_known(layer, input_shape, wanted):
@@ -16,7 +14,7 @@ def require_known(layer, input_shape, wanted):
                                            tuple(input_shape)))
 
 
-class LocallyConnected1D(_WeightedLayer):
+class LocallyConnected1D(base.WeightedLayer):
     """Unshared-weights Convolution1D: (samples, steps, input_dim) -> (samples, new_steps,
     nb_filter), with W (new_steps, filter_length * input_dim, nb_filter) (each patch
     flattened step-major) and b (new_steps, nb_filter), as Keras 1.1.2 stores them.
@@ -36,10 +34,10 @@ class LocallyConnected1D(_WeightedLayer):
             kwargs['input_shape'] = (input_length, input_dim)
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
-        self.nb_filter = conv_args.positive_int(self, 'nb_filter', nb_filter)
-        self.filter_length = conv_args.positive_int(self, 'filter_length', filter_length)
-        self.border_mode = conv_args.border_mode(self, border_mode)
-        self.subsample_length = conv_args.positive_int(self, 'subsample_length',
+        self.nb_filter = base.positive_int(self, 'nb_filter', nb_filter)
+        self.filter_length = base.positive_int(self, 'filter_length', filter_length)
+        self.border_mode = base.border_mode(self, border_mode)
+        self.subsample_length = base.positive_int(self, 'subsample_length',
                                                        subsample_length)
         self.input_dim, self.input_length = input_dim, input_length
         self.input_spec = [InputSpec(ndim=3)]
@@ -56,7 +54,7 @@ class LocallyConnected1D(_WeightedLayer):
         self.built = True
 
     def get_output_shape_for(self, input_shape):
-        steps, = output_lengths(self, input_shape, input_shape[1:2], (self.filter_length,),
+        steps, = base.output_lengths(self, input_shape, input_shape[1:2], (self.filter_length,),
                                 self.border_mode, (self.subsample_length,), 'filter_length')
         return (input_shape[0], steps, self.nb_filter)
 

@@ -3,14 +3,12 @@ import numpy as np
 
 from kcore import backend as K
 from kcore.engine.topology import InputSpec
-from kcore.layers.convolutional import _args as conv_args
-from kcore.layers.core.dense import _WeightedLayer
+from kcore.layers import base
 from kcore.layers.local._patches import pad_same_2d, patches_2d
 from kcore.layers.local.locally_connected1d import require_known
-from kcore.layers.pooling._args import output_lengths
 
 
-class LocallyConnected2D(_WeightedLayer):
+class LocallyConnected2D(base.WeightedLayer):
     """Unshared-weights Convolution2D on 'th' (samples, channels, rows, cols) or 'tf'
     (samples, rows, cols, channels) images.
 
@@ -29,12 +27,12 @@ class LocallyConnected2D(_WeightedLayer):
                  W_constraint=None, b_constraint=None, bias=True, **kwargs):
         super().__init__(init, activation, W_regularizer, b_regularizer, activity_regularizer,
                          W_constraint, b_constraint, bias, weights=weights, **kwargs)
-        self.nb_filter = conv_args.positive_int(self, 'nb_filter', nb_filter)
-        self.nb_row = conv_args.positive_int(self, 'nb_row', nb_row)
-        self.nb_col = conv_args.positive_int(self, 'nb_col', nb_col)
-        self.border_mode = conv_args.border_mode(self, border_mode)
-        self.subsample = conv_args.positive_ints(self, 'subsample', subsample, 2)
-        self.dim_ordering = conv_args.ordering(self, dim_ordering)
+        self.nb_filter = base.positive_int(self, 'nb_filter', nb_filter)
+        self.nb_row = base.positive_int(self, 'nb_row', nb_row)
+        self.nb_col = base.positive_int(self, 'nb_col', nb_col)
+        self.border_mode = base.border_mode(self, border_mode)
+        self.subsample = base.positive_ints(self, 'subsample', subsample, 2)
+        self.dim_ordering = base.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=4)]
 
     def _split(self, shape):
@@ -60,7 +58,7 @@ class LocallyConnected2D(_WeightedLayer):
 
     def get_output_shape_for(self, input_shape):
         lengths, _ = self._split(input_shape)
-        rows, cols = output_lengths(self, input_shape, lengths, (self.nb_row, self.nb_col),
+        rows, cols = base.output_lengths(self, input_shape, lengths, (self.nb_row, self.nb_col),
                                     self.border_mode, self.subsample, '(nb_row, nb_col)')
         if self.dim_ordering == 'th':
             return (input_shape[0], self.nb_filter, rows, cols)

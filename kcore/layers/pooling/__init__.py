@@ -5,6 +5,7 @@ from kcore.layers.pooling.global_pooling import (GlobalAveragePooling1D, GlobalA
                                                  GlobalMaxPooling2D, GlobalMaxPooling3D)
 from kcore.layers.pooling.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
                                           MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from kcore.plugins import hookimpl
 
 # Names Keras 1.1.2's module also offered (through its own imports), for scripts that use them.
 from kcore import backend as K  # noqa: F401
@@ -23,3 +24,9 @@ ALIASES = {'MaxPooling1D': ('MaxPool1D',), 'MaxPooling2D': ('MaxPool2D',),
            'AveragePooling2D': ('AvgPool2D',), 'AveragePooling3D': ('AvgPool3D',)}
 
 __all__ = [layer.__name__ for layer in LAYERS] + [a for names in ALIASES.values() for a in names]
+
+
+@hookimpl
+def register_layers(register):
+    for layer in LAYERS:
+        register(layer.__name__, layer, aliases=ALIASES.get(layer.__name__, ()))

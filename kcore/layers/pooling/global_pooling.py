@@ -2,7 +2,7 @@
 feature, giving (samples, features)."""
 from kcore import backend as K
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.convolutional import _args as conv_args
+from kcore.layers import base
 
 
 class _GlobalPooling1D(Layer):
@@ -25,7 +25,7 @@ class _GlobalSpatialPooling(Layer):
 
     def __init__(self, dim_ordering='default', **kwargs):
         super().__init__(**kwargs)
-        self.dim_ordering = conv_args.ordering(self, dim_ordering)
+        self.dim_ordering = base.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=self.rank + 2)]
 
     def call(self, x, mask=None):

@@ -8,8 +8,7 @@ and an average counts only the pixels inside the input.
 """
 from kcore import backend as K
 from kcore.engine.topology import InputSpec, Layer
-from kcore.layers.convolutional import _args as conv_args
-from kcore.layers.pooling._args import output_lengths
+from kcore.layers import base
 
 
 class _Pooling1D(Layer):
@@ -19,14 +18,14 @@ class _Pooling1D(Layer):
 
     def __init__(self, pool_length=2, stride=None, border_mode='valid', **kwargs):
         super().__init__(**kwargs)
-        self.pool_length = conv_args.positive_int(self, 'pool_length', pool_length)
+        self.pool_length = base.positive_int(self, 'pool_length', pool_length)
         self.stride = self.pool_length if stride is None else \
-            conv_args.positive_int(self, 'stride', stride)
-        self.border_mode = conv_args.border_mode(self, border_mode)
+            base.positive_int(self, 'stride', stride)
+        self.border_mode = base.border_mode(self, border_mode)
         self.input_spec = [InputSpec(ndim=3)]
 
     def get_output_shape_for(self, input_shape):
-        steps, = output_lengths(self, input_shape, input_shape[1:2], (self.pool_length,),
+        steps, = base.output_lengths(self, input_shape, input_shape[1:2], (self.pool_length,),
                                 self.border_mode, (self.stride,), 'pool_length')
         return (input_shape[0], steps, input_shape[2])
 
@@ -46,7 +45,7 @@ class _PoolingND(Layer):
     """Pooling over the ``rank`` spatial axes of 'th' (samples, channels, *spatial) or
     'tf' (samples, *spatial, channels) inputs.
 
-    Decision (§20 item 1): the signatures print dim_ordering='th' but the text says the
+    Decision: the signatures print dim_ordering='th' but the text says the
     default is the config's image_dim_ordering; ``'default'`` (the config's) is the default.
     """
 
@@ -57,18 +56,18 @@ class _PoolingND(Layer):
                  **kwargs):
         super().__init__(**kwargs)
         pool_size = (2,) * self.rank if pool_size is None else pool_size
-        self.pool_size = conv_args.positive_ints(self, 'pool_size', pool_size, self.rank)
+        self.pool_size = base.positive_ints(self, 'pool_size', pool_size, self.rank)
         self.strides = self.pool_size if strides is None else \
-            conv_args.positive_ints(self, 'strides', strides, self.rank)
-        self.border_mode = conv_args.border_mode(self, border_mode)
-        self.dim_ordering = conv_args.ordering(self, dim_ordering)
+            base.positive_ints(self, 'strides', strides, self.rank)
+        self.border_mode = base.border_mode(self, border_mode)
+        self.dim_ordering = base.ordering(self, dim_ordering)
         self.input_spec = [InputSpec(ndim=self.rank + 2)]
 
     def _spatial(self, shape):
         return tuple(shape[2:]) if self.dim_ordering == 'th' else tuple(shape[1:-1])
 
     def get_output_shape_for(self, input_shape):
-        pooled = output_lengths(self, input_shape, self._spatial(input_shape), self.pool_size,
+        pooled = base.output_lengths(self, input_shape, self._spatial(input_shape), self.pool_size,
                                 self.border_mode, self.strides, 'pool_size')
         if self.dim_ordering == 'th':
             return tuple(input_shape[:2]) + pooled

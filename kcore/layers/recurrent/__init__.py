@@ -10,7 +10,7 @@ from kcore.plugins import hookimpl
 from kcore import activations, initializations, regularizers  # noqa: F401
 from kcore import backend as K  # noqa: F401
 from kcore.engine.topology import InputSpec, Layer  # noqa: F401
-from kcore.layers.recurrent.dense_base import time_distributed_dense  # noqa: F401
+from kcore.layers.recurrent._dense_base import time_distributed_dense  # noqa: F401
 
 LAYERS = (SimpleRNN, GRU, LSTM, ConvLSTM2D)
 

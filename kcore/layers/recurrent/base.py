@@ -17,7 +17,7 @@ class Recurrent(Layer):
     """Abstract base class; use SimpleRNN, GRU or LSTM.
 
     Input (samples, timesteps, input_dim); output (samples, timesteps, output_dim) with
-    ``return_sequences=True``, else (samples, output_dim). Decision (§20 item 6): the doc's
+    ``return_sequences=True``, else (samples, output_dim). Decision: the doc's
     comment that ``LSTM(32, input_shape=(10, 64))`` outputs (None, 10, 32) is a slip; the
     stated rule (the last output only, (None, 32)) holds.
 
@@ -26,8 +26,8 @@ class Recurrent(Layer):
     functions; they need a fixed batch size (``batch_input_shape``).
 
     Decisions: ``unroll=True`` unrolls on every backend (the doc calls it a no-op on
-    TensorFlow; §18.9 item 67) and needs a known number of timesteps. ``consume_less``
-    takes 'cpu', 'mem' and also 'gpu' (§20 item 8), which upstream's benchmarks used.
+    TensorFlow) and needs a known number of timesteps. ``consume_less``
+    takes 'cpu', 'mem' and also 'gpu', which upstream's benchmarks used.
     """
 
     state_count = 1

@@ -2,13 +2,11 @@
 ConvRecurrent2D and ConvLSTM2D (Shi et al. 2015)."""
 from kcore import backend as K
 from kcore import initializations
-from kcore.layers.convolutional import _args
-from kcore.layers.convolutional._base import init_with_ordering
-from kcore.layers.core._common import activation_config, config_of, get_activation, positive_int
+from kcore.layers import base
+from kcore.layers.recurrent._dense_base import (dropout_masks, masked, per_gate,
+                                                set_recurrent_arguments)
 from kcore.layers.recurrent.base import Recurrent
-from kcore.layers.recurrent.dense_base import (dropout_masks, masked, per_gate,
-                                               set_recurrent_arguments)
-from kcore.utils.conv_utils import convert_loaded_kernel
+from kcore.utils.conv_utils import conv_output_length, convert_loaded_kernel
 
 
 class ConvRecurrent2D(Recurrent):
@@ -32,12 +30,12 @@ class ConvRecurrent2D(Recurrent):
                 raise TypeError('%s got unexpected keyword argument %r (give the input shape '
                                 'with input_shape or batch_input_shape).'
                                 % (type(self).__name__, key))
-        self.nb_filter = positive_int(self, 'nb_filter', nb_filter)
-        self.nb_row = positive_int(self, 'nb_row', nb_row)
-        self.nb_col = positive_int(self, 'nb_col', nb_col)
-        self.dim_ordering = _args.ordering(self, dim_ordering)
-        self.border_mode = _args.border_mode(self, border_mode)
-        self.subsample = _args.positive_ints(self, 'subsample', subsample, 2)
+        self.nb_filter = base.positive_int(self, 'nb_filter', nb_filter)
+        self.nb_row = base.positive_int(self, 'nb_row', nb_row)
+        self.nb_col = base.positive_int(self, 'nb_col', nb_col)
+        self.dim_ordering = base.ordering(self, dim_ordering)
+        self.border_mode = base.border_mode(self, border_mode)
+        self.subsample = base.positive_ints(self, 'subsample', subsample, 2)
         super().__init__(weights=weights, return_sequences=return_sequences,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll, **kwargs)
 
@@ -53,8 +51,8 @@ class ConvRecurrent2D(Recurrent):
     def step_output_shape(self, input_shape):
         """The shape of one step's output (and of each state), batch axis first."""
         rows, cols = input_shape[3:5] if self.dim_ordering == 'th' else input_shape[2:4]
-        rows = _args.conv_output_length(rows, self.nb_row, self.border_mode, self.subsample[0])
-        cols = _args.conv_output_length(cols, self.nb_col, self.border_mode, self.subsample[1])
+        rows = conv_output_length(rows, self.nb_row, self.border_mode, self.subsample[0])
+        cols = conv_output_length(cols, self.nb_col, self.border_mode, self.subsample[1])
         if self.dim_ordering == 'th':
             return (input_shape[0], self.nb_filter, rows, cols)
         return (input_shape[0], rows, cols, self.nb_filter)
@@ -124,7 +122,7 @@ class ConvLSTM2D(ConvRecurrent2D):
         set_recurrent_arguments(self, init, inner_init, activation, W_regularizer,
                                 U_regularizer, b_regularizer, dropout_W, dropout_U)
         self.forget_bias_init = initializations.get(forget_bias_init)
-        self.inner_activation = get_activation(inner_activation)
+        self.inner_activation = base.get_activation(inner_activation)
         super().__init__(nb_filter, nb_row, nb_col, dim_ordering=dim_ordering,
                          border_mode=border_mode, subsample=subsample, **kwargs)
 
@@ -134,8 +132,8 @@ class ConvLSTM2D(ConvRecurrent2D):
         if stack is None:
             raise ValueError('Layer %s needs the number of input channels; got input shape %s.'
                              % (self.name, input_shape))
-        init = init_with_ordering(self.init, self.dim_ordering)
-        inner_init = init_with_ordering(self.inner_init, self.dim_ordering)
+        init = base.init_with_ordering(self.init, self.dim_ordering)
+        inner_init = base.init_with_ordering(self.inner_init, self.dim_ordering)
         for gate in self.weight_order:
             bias_init = self.forget_bias_init if gate == 'f' else 'zero'
             for kind, shape, initializer in (('W', self.kernel_shape(stack), init),
@@ -184,11 +182,11 @@ class ConvLSTM2D(ConvRecurrent2D):
         config = {'init': self.init.__name__,
                   'inner_init': self.inner_init.__name__,
                   'forget_bias_init': self.forget_bias_init.__name__,
-                  'activation': activation_config(self.activation),
-                  'inner_activation': activation_config(self.inner_activation),
-                  'W_regularizer': config_of(self.W_regularizer),
-                  'U_regularizer': config_of(self.U_regularizer),
-                  'b_regularizer': config_of(self.b_regularizer),
+                  'activation': base.activation_config(self.activation),
+                  'inner_activation': base.activation_config(self.inner_activation),
+                  'W_regularizer': base.config_of(self.W_regularizer),
+                  'U_regularizer': base.config_of(self.U_regularizer),
+                  'b_regularizer': base.config_of(self.b_regularizer),
                   'dropout_W': self.dropout_W,
                   'dropout_U': self.dropout_U}
         return dict(super().get_config(), **config)

@@ -1,7 +1,7 @@
 """GRU: the gated recurrent unit (Cho et al. 2014)."""
 from kcore import backend as K
-from kcore.layers.core._common import activation_config, get_activation
-from kcore.layers.recurrent.dense_base import DenseRecurrent, masked
+from kcore.layers.base import activation_config, get_activation
+from kcore.layers.recurrent._dense_base import DenseRecurrent, masked
 
 
 class GRU(DenseRecurrent):

@@ -2,8 +2,8 @@
 from kcore import activations, backend as K
 from kcore import initializations
 from kcore.backend.protocol import LSTM_ACTIVATIONS
-from kcore.layers.core._common import activation_config, get_activation
-from kcore.layers.recurrent.dense_base import DenseRecurrent
+from kcore.layers.base import activation_config, get_activation
+from kcore.layers.recurrent._dense_base import DenseRecurrent
 
 
 class LSTM(DenseRecurrent):

@@ -1,12 +1,12 @@
 """SimpleRNN: a fully connected recurrent layer whose output is fed back."""
-from kcore.layers.recurrent.dense_base import DenseRecurrent
+from kcore.layers.recurrent._dense_base import DenseRecurrent
 
 
 class SimpleRNN(DenseRecurrent):
     """``h_t = activation(x_t.W + h_{t-1}.U + b)``.
 
     Weights [W (input_dim, output_dim), U (output_dim, output_dim), b (output_dim,)].
-    Decision (§20 item 7): the doc lists the third as (output_dim, output_dim); it is the
+    Decision: the doc lists the third as (output_dim, output_dim); it is the
     bias, (output_dim,), as in Keras 1.1.2.
     """
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from . import _reference as R
+from kcore.testing import reference as R
 from ._helpers import check, check_gradient, evaluate, rng
 
 

@@ -58,6 +58,15 @@ class ShapeChecks:
         check_gradient(K, lambda t: K.permute_dimensions(t, (1, 2, 0)),
                        lambda t: t.transpose(1, 2, 0), x)
 
+    def test_identity(self, K):
+        x = data(2, 3, 4)
+        check(K, K.identity, lambda t: t, x)
+        check_gradient(K, K.identity, lambda t: t, x)
+        t = K.placeholder(shape=(None, 3, 4))
+        y = K.identity(t)
+        assert y is not t
+        assert K.int_shape(y) == (None, 3, 4) and K.dtype(y) == K.dtype(t)
+
     @pytest.mark.parametrize('dim_ordering', ORDERINGS)
     def test_resize_images(self, K, dim_ordering):
         x = data(2, 3, 4, 5)

@@ -362,6 +362,23 @@ class VariableChecks:
         a, b = K.stop_gradient([x, x * 2])
         np.testing.assert_allclose(K.eval(b), [2, 4, 6])
 
+    def test_all_reduce_mean(self, K):
+        from kcore.backend.protocol import Backend
+        from kcore.distribute import DistributeNotSupported
+        x = K.placeholder(shape=(2, 3))
+        if type(K).all_reduce_mean is Backend.all_reduce_mean:
+            # No collective operations: the default names the backend.
+            with pytest.raises(DistributeNotSupported, match='not supported on this backend'):
+                K.all_reduce_mean([x])
+            return
+        # A process that trains alone is a group of one: the mean is the tensor itself.
+        value = rng().randn(2, 3).astype(K.floatx())
+        reduced = K.all_reduce_mean([x, K.sum(x)])
+        assert isinstance(reduced, list) and len(reduced) == 2
+        got = K.function([x], reduced)([value])
+        np.testing.assert_allclose(got[0], value)
+        np.testing.assert_allclose(got[1], value.sum(), rtol=1e-6)
+
     # -------------------------------------------------------------- random
     def test_random_uniform_variable(self, K):
         v = K.random_uniform_variable((100, 100), -1.0, 3.0, seed=1)

@@ -9,7 +9,7 @@ import h5py
 import numpy as np
 
 from kcore import backend as K
-from kcore.engine import hdf5_format
+from kcore.engine.saving import hdf5_format
 from kcore.layers import BatchNormalization
 from kcore.utils.conv_utils import convert_kernel, kernel_attributes
 

@@ -6,7 +6,7 @@ import io
 import h5py
 
 from kcore import backend as K
-from kcore.engine import hdf5_format
+from kcore.engine.saving import hdf5_format
 
 
 def weight_file_bytes(layers):

@@ -3,7 +3,7 @@ import functools
 
 from kcore.backend.protocol import Backend, protocol_functions
 
-from kcore_tf import control, nn, ops, session
+from kcore_tf import control, distribute, nn, ops, session
 
 # Functions that build no ops, so they need no graph context.
 _NO_GRAPH = {'backend', 'epsilon', 'set_epsilon', 'floatx', 'set_floatx', 'cast_to_floatx',
@@ -20,7 +20,8 @@ def _in_graph(method):
     return wrapper
 
 
-class TensorFlowBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps, Backend):
+class TensorFlowBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps,
+                        distribute.DistributeOps, Backend):
     """kcore's backend protocol on TensorFlow 2.x in graph mode (tf.compat.v1)."""
 
     name = 'tensorflow'

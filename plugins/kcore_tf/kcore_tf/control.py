@@ -1,12 +1,12 @@
-"""Control flow of the TensorFlow backend: rnn, switch, the learning phase, CTC and the
-higher-order functions."""
+"""Control flow of the TensorFlow backend: rnn (and the fused LSTM's kernel), switch, CTC
+and the higher-order functions."""
 import functools
 
-import numpy as np
 import tensorflow as tf
 
-from kcore.backend.arguments import ctc_dictionary, ctc_search, step_results
-from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
+from kcore.backend.arguments import ctc_search, step_results
+from kcore.backend.ctc import dictionary_decode
+from kcore.backend.rnn_loops import unrolled
 
 from kcore_tf import fused_lstm, session
 
@@ -53,7 +53,7 @@ def _time_major_mask(mask, inputs):
     return tf.transpose(tf.cast(mask, tf.bool), (1, 0))
 
 
-def _step(step_function, x_t, states, constants, keep, prev_output, phase_flag):
+def _step(step_function, x_t, states, keep, prev_output, constants, phase_flag):
     """One rnn step; on masked samples the previous output and states carry over.
     ``phase_flag`` (a list) gets True appended when the output uses the learning phase."""
     output, new_states = step_function(x_t, list(states) + constants)
@@ -95,6 +95,13 @@ def _ctc_loss(labels, label_lengths, log_inputs, input_lengths, ignore_longer=Fa
     return tf.where(empty, -tf.reduce_sum(blank * frames, axis=0), loss)
 
 
+def _ctc_log_likelihood(labels, label_lengths, log_probs, input_lengths):
+    """Per-sample CTC log-likelihood of dense ``labels`` under batch-major ``log_probs``;
+    labels longer than their input give 0 (``ignore_longer``), for the caller to mask."""
+    return -_ctc_loss(labels, label_lengths, tf.transpose(log_probs, (1, 0, 2)), input_lengths,
+                      ignore_longer=True)
+
+
 def _lengths(lengths):
     return tf.cast(tf.reshape(lengths, [-1]), tf.int32)
 
@@ -123,32 +130,22 @@ class ControlOps:
         if go_backwards:
             x = tf.reverse(x, [0])
             mask = None if mask is None else tf.reverse(mask, [0])
-        run = self._rnn_unrolled if unroll else self._rnn_loop
         phase_flag = []
-        step = functools.partial(_step, step_function, phase_flag=phase_flag)
-        last, outputs, states = run(step, x, states, constants, mask, input_length)
+        step = functools.partial(_step, step_function, constants=constants,
+                                 phase_flag=phase_flag)
+        if unroll:
+            last, outputs, states = unrolled(self, step, x, states, mask, input_length)
+        else:
+            last, outputs, states = self._rnn_loop(step, x, states, mask)
         outputs = tf.transpose(outputs, (1, 0) + tuple(range(2, outputs.shape.rank)))
         outputs.set_shape(inputs.shape[:2].concatenate(last.shape[1:]))
         if phase_flag:
             last._uses_learning_phase = outputs._uses_learning_phase = True
         return last, outputs, states
 
-    def _rnn_unrolled(self, step, x, states, constants, mask, input_length):
-        steps = x.shape[0] if x.shape[0] is not None else input_length
-        if steps is None:
-            raise ValueError('rnn: unroll=True needs a known number of time steps: give '
-                             'inputs a static time axis or pass input_length.')
-        outputs, output = [], None
-        for t in range(int(steps)):
-            keep = None if mask is None else mask[t]
-            output, states = step(x[t], states, constants, keep, output)
-            outputs.append(output)
-        return output, tf.stack(outputs), states
-
-    def _rnn_loop(self, step, x, states, constants, mask, input_length):
+    def _rnn_loop(self, step, x, states, mask):
         # The first step runs outside the loop: it gives the output's dtype and shape.
-        output, states = step(x[0], states, constants, None if mask is None else mask[0],
-                              None)
+        output, states = step(x[0], states, None if mask is None else mask[0], None)
         steps = tf.shape(x)[0]
         inputs_ta = tf.TensorArray(x.dtype, size=steps).unstack(x)
         mask_ta = None if mask is None else tf.TensorArray(tf.bool, size=steps).unstack(mask)
@@ -159,7 +156,7 @@ class ControlOps:
             x_t = inputs_ta.read(t)
             x_t.set_shape(x.shape[1:])
             keep = None if mask_ta is None else mask_ta.read(t)
-            out, new_states = step(x_t, states, constants, keep, prev_output)
+            out, new_states = step(x_t, states, keep, prev_output)
             out.set_shape(prev_output.shape)
             return (t + 1, outputs_ta.write(t, out), out) + tuple(new_states)
 
@@ -170,32 +167,11 @@ class ControlOps:
                                          parallel_iterations=32)
         return result[2], result[1].stack(), list(result[3:])
 
-    def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
-             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
-        """The whole loop as one fused op (``fused_lstm``) where it is built and the inputs
-        are float32; otherwise the protocol's ``rnn`` loop."""
-        arguments = (inputs, recurrent_kernel, initial_states, activation, inner_activation,
-                     go_backwards, mask)
-        tensors = [inputs, recurrent_kernel] + list(initial_states)
-        if (any(tf.as_dtype(t.dtype) != tf.float32 for t in tensors) or inputs.shape.rank != 3
-                or not {activation, inner_activation} <= set(LSTM_ACTIVATIONS)
-                or fused_lstm.library() is None):
-            return Backend.lstm(self, *arguments)
-        x = inputs
-        if mask is not None:
-            mask = tf.cast(tf.transpose(_time_major_mask(mask, inputs)), tf.float32)
-        if go_backwards:
-            x = tf.reverse(x, [1])
-            mask = None if mask is None else tf.reverse(mask, [1])
-        h, c = fused_lstm.lstm(x, recurrent_kernel, *initial_states, mask, activation,
-                               inner_activation)
-        outputs = h
-        if mask is not None:   # as rnn: zeros until a sample's first kept step
-            started = tf.cumsum(mask, axis=1) > 0
-            outputs = tf.where(started[:, :, None], h, tf.zeros_like(h))
-        return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
+    def _fused_lstm_kernel(self):
+        """The fused op (``fused_lstm``) where it is built."""
+        return None if fused_lstm.library() is None else fused_lstm.lstm
 
-    # ---------------------------------------------------------- switch, phase
+    # ------------------------------------------------------------------ switch
     def switch(self, condition, then_expression, else_expression):
         if _is_static(condition):
             chosen = then_expression if condition else else_expression
@@ -209,37 +185,25 @@ class ControlOps:
         return tf.cond(condition, _branch(then_expression, else_expression),
                        _branch(else_expression, then_expression))
 
-    def in_train_phase(self, x, alt):
-        phase = self.learning_phase()
-        if _is_static(phase):
-            chosen = x if phase else alt
-            return chosen() if callable(chosen) else chosen
-        result = self.switch(phase, x, alt)
-        result._uses_learning_phase = True
-        return result
-
-    def in_test_phase(self, x, alt):
-        return self.in_train_phase(alt, x)
-
     # -------------------------------------------------------------------- CTC
-    def _ctc_log_inputs(self, y_pred):
-        """Time-major log-probabilities (float32) for TensorFlow's CTC ops."""
-        y_pred = tf.cast(y_pred, tf.float32)
-        return tf.math.log(tf.transpose(y_pred, (1, 0, 2)) + self.epsilon())
+    def _ctc_log_probs(self, y_pred):
+        """Log-probabilities (float32, batch-major) for TensorFlow's CTC ops."""
+        return tf.math.log(tf.cast(y_pred, tf.float32) + self.epsilon())
 
     def ctc_batch_cost(self, y_true, y_pred, input_length, label_length):
-        loss = _ctc_loss(y_true, _lengths(label_length), self._ctc_log_inputs(y_pred),
-                         _lengths(input_length))
+        inputs = tf.transpose(self._ctc_log_probs(y_pred), (1, 0, 2))
+        loss = _ctc_loss(y_true, _lengths(label_length), inputs, _lengths(input_length))
         return tf.cast(tf.expand_dims(loss, 1), y_pred.dtype)
 
     def ctc_decode(self, y_pred, input_length, greedy=True, beam_width=100, top_paths=1,
                    dict_seq_lens=None, dict_values=None):
         """Beam search is TensorFlow's (no re-merging of repeats, unlike TF 1's default)."""
         beam_width, top_paths = ctc_search(greedy, beam_width, top_paths, dict_values)
-        inputs, lengths = self._ctc_log_inputs(y_pred), _lengths(input_length)
+        log_probs, lengths = self._ctc_log_probs(y_pred), _lengths(input_length)
         if dict_values is not None:
-            return self._ctc_dict_decode(y_pred, inputs, lengths, dict_seq_lens, dict_values,
-                                         top_paths)
+            return dictionary_decode(self, _ctc_log_likelihood, log_probs, lengths,
+                                     y_pred.shape[-1], dict_seq_lens, dict_values, top_paths)
+        inputs = tf.transpose(log_probs, (1, 0, 2))
         if greedy:
             decoded, neg_sum = tf.nn.ctc_greedy_decoder(inputs, lengths, merge_repeated=True)
             log_prob = -neg_sum
@@ -247,24 +211,6 @@ class ControlOps:
             decoded, log_prob = tf.nn.ctc_beam_search_decoder(
                 inputs, lengths, beam_width=beam_width, top_paths=top_paths)
         return [tf.sparse.to_dense(d, default_value=-1) for d in decoded], log_prob
-
-    def _ctc_dict_decode(self, y_pred, inputs, lengths, dict_seq_lens, dict_values, top_paths):
-        """The ``top_paths`` dictionary entries of highest CTC log-likelihood."""
-        table, entry_lens, needed = ctc_dictionary(dict_seq_lens, dict_values, y_pred.shape[-1])
-        table, entry_lens = table.astype(np.int32), entry_lens.astype(np.int32)
-        nb_entries, batch = len(table), tf.shape(inputs)[1]
-        tiled = tf.repeat(inputs, nb_entries, axis=1)  # (time, samples * entries, classes)
-        loss = _ctc_loss(tf.tile(table, [batch, 1]), tf.tile(entry_lens, [batch]), tiled,
-                         tf.repeat(lengths, nb_entries), ignore_longer=True)
-        log_like = -tf.reshape(loss, [batch, nb_entries])
-        feasible = tf.expand_dims(lengths, 1) >= tf.constant(needed, tf.int32)[None, :]
-        log_like = tf.where(feasible, log_like, tf.fill(tf.shape(log_like), -np.inf))
-        log_prob, best = tf.math.top_k(log_like, k=top_paths)
-        decoded = []
-        for k in range(top_paths):
-            width = tf.reduce_max(tf.gather(entry_lens, best[:, k]))
-            decoded.append(tf.cast(tf.gather(table, best[:, k])[:, :width], tf.int64))
-        return decoded, log_prob
 
     # ----------------------------------------------------------- higher-order
     def map_fn(self, fn, elems, name=None):

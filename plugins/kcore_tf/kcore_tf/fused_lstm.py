@@ -4,8 +4,6 @@ TensorFlow's headers) and cached. Where it cannot be built, ``K.lstm`` warns onc
 back to the generic ``K.rnn`` loop. ``KCORE_TF_FUSED_LSTM=0`` turns the kernel off.
 """
 import os
-import threading
-import warnings
 
 import tensorflow as tf
 
@@ -13,25 +11,16 @@ from kcore import native
 
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lstm_kernel.cc')
 
-_lock = threading.Lock()
-_state = {}
+_library = native.OnFirstUse(
+    lambda: tf.load_op_library(_build()),
+    'kcore-tf: the fused LSTM kernel could not be built, so LSTM layers run the generic rnn '
+    'loop (slower). Set KCORE_TF_FUSED_LSTM=0 to skip the attempt.',
+    errors=(OSError, RuntimeError, tf.errors.OpError))
 
 
 def library():
     """The loaded op library, or None (with a warning, once) where it can't be built."""
-    if native.switched_off('KCORE_TF_FUSED_LSTM'):
-        return None
-    with _lock:
-        if 'library' not in _state:
-            try:
-                _state['library'] = tf.load_op_library(_build())
-            except (OSError, RuntimeError, tf.errors.OpError) as error:
-                _state['library'] = None
-                warnings.warn('kcore-tf: the fused LSTM kernel could not be built, so LSTM '
-                              'layers run the generic rnn loop (slower). Set '
-                              'KCORE_TF_FUSED_LSTM=0 to skip the attempt. Reason: %s'
-                              % (error,), RuntimeWarning, stacklevel=3)
-        return _state['library']
+    return None if native.switched_off('KCORE_TF_FUSED_LSTM') else _library()
 
 
 def _build():

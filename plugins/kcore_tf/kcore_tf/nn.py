@@ -9,8 +9,9 @@ import tensorflow as tf
 
 from kcore.backend import arguments
 from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
+from kcore.backend.spatial_ops import SpatialOps
+from kcore.utils.conv_utils import same_padding
 
-_POOL_MODES = ('max', 'avg')
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
 _TO_FIRST = {4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
@@ -21,10 +22,7 @@ def _padding(fn, border_mode):
 
 
 def _check_ndim(fn, x, *allowed):
-    ndim = x.shape.rank
-    if ndim is not None and ndim not in allowed:
-        raise ValueError('%s: expected a tensor with %s axes; got shape %s.'
-                         % (fn, ' or '.join(map(str, allowed)), x.shape))
+    arguments.check_ndim(fn, x.shape.rank, x.shape, *allowed)
 
 
 def _to_last(x, ordering, ndim):
@@ -35,12 +33,10 @@ def _from_last(x, ordering, ndim):
     return tf.transpose(x, _TO_FIRST[ndim]) if ordering == 'th' else x
 
 
-def _same_pads(size, k, stride):
-    """TensorFlow's 'same' padding (before, after) of one axis; ``size`` may be a tensor."""
-    out = (size + stride - 1) // stride
-    total = (out - 1) * stride + k - size
-    total = tf.maximum(total, 0) if tf.is_tensor(total) else max(total, 0)
-    return [total // 2, total - total // 2]
+def _same_pads(size, k, stride, dilation):
+    """TensorFlow's 'same' padding [before, after] of one axis; ``size`` may be a tensor."""
+    pads = same_padding(size, k, stride, dilation)
+    return [tf.maximum(p, 0) if tf.is_tensor(p) else p for p in pads]
 
 
 def _spatial_size(x, axis):
@@ -59,8 +55,8 @@ def _convolve(x, kernel, strides, padding, dilation):
                                  dilations=dilation)
     spatial = len(strides)
     if padding == 'SAME':
-        ks = [(int(kernel.shape[i]) - 1) * dilation[i] + 1 for i in range(spatial)]
-        pads = [_same_pads(_spatial_size(x, i + 1), ks[i], strides[i]) for i in range(spatial)]
+        pads = [_same_pads(_spatial_size(x, i + 1), int(kernel.shape[i]), strides[i],
+                           dilation[i]) for i in range(spatial)]
         x = tf.pad(x, [[0, 0]] + pads + [[0, 0]])
     y = tf.nn.convolution(x, kernel, padding='VALID', dilations=dilation)
     return y[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
@@ -70,7 +66,7 @@ def _dtype_like(value, x):
     return tf.cast(value, x.dtype)
 
 
-class NNOps:
+class NNOps(SpatialOps):
     """The neural-network functions of the protocol."""
 
     # ------------------------------------------------------------ activations
@@ -175,33 +171,12 @@ class NNOps:
         return tf.nn.bias_add(x, bias, data_format='NC...' if channels_first else 'N...C')
 
     # ------------------------------------------------------------ convolution
-    def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
-               filter_shape=None, filter_dilation=1):
-        _check_ndim('conv1d', x, 3)
-        _check_ndim('conv1d', kernel, 3)
-        return _convolve(x, kernel, _ints('conv1d', 'strides', strides, 1),
-                         _padding('conv1d', border_mode),
-                         _ints('conv1d', 'filter_dilation', filter_dilation, 1))
-
-    def conv2d(self, x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               image_shape=None, filter_shape=None, filter_dilation=(1, 1)):
-        return self._conv_nd('conv2d', 2, x, kernel, strides, border_mode, dim_ordering,
-                             filter_dilation)
-
-    def conv3d(self, x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='default',
-               volume_shape=None, filter_shape=None):
-        return self._conv_nd('conv3d', 3, x, kernel, strides, border_mode, dim_ordering, 1)
-
-    def _conv_nd(self, fn, n, x, kernel, strides, border_mode, dim_ordering, dilation):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        _check_ndim(fn, x, n + 2)
-        _check_ndim(fn, kernel, n + 2)
-        strides = _ints(fn, 'strides', strides, n)
-        dilation = _ints(fn, 'filter_dilation', dilation, n)
-        padding = _padding(fn, border_mode)
+    def _conv_nd(self, fn, x, kernel, ordering, strides, border_mode, dilation):
+        n = len(strides)
         if ordering == 'th':  # (out, in, *spatial) -> (*spatial, in, out)
             kernel = tf.transpose(kernel, tuple(range(2, n + 2)) + (1, 0))
-        y = _convolve(_to_last(x, ordering, n + 2), kernel, strides, padding, dilation)
+        y = _convolve(_to_last(x, ordering, n + 2), kernel, strides, border_mode.upper(),
+                      dilation)
         return _from_last(y, ordering, n + 2)
 
     def deconv2d(self, x, kernel, output_shape, strides=(1, 1), border_mode='valid',
@@ -254,61 +229,19 @@ class NNOps:
         return _from_last(y, ordering, 4)
 
     # ---------------------------------------------------------------- pooling
-    def pool2d(self, x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               pool_mode='max'):
-        return self._pool('pool2d', 2, x, pool_size, strides, border_mode, dim_ordering,
-                          pool_mode)
-
-    def pool3d(self, x, pool_size, strides=(1, 1, 1), border_mode='valid',
-               dim_ordering='default', pool_mode='max'):
-        return self._pool('pool3d', 3, x, pool_size, strides, border_mode, dim_ordering,
-                          pool_mode)
-
-    def _pool(self, fn, n, x, pool_size, strides, border_mode, dim_ordering, pool_mode):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        _check_ndim(fn, x, n + 2)
-        pool_size = _ints(fn, 'pool_size', pool_size, n)
-        strides = _ints(fn, 'strides', strides, n)
-        padding = _padding(fn, border_mode)
-        if pool_mode not in _POOL_MODES:
-            raise ValueError('%s: unknown pool_mode %r; expected one of %s.'
-                             % (fn, pool_mode, ', '.join(map(repr, _POOL_MODES))))
+    def _pool_nd(self, fn, x, ordering, pool_size, strides, border_mode, pool_mode):
+        n = len(strides)
         op = tf.nn.max_pool if pool_mode == 'max' else tf.nn.avg_pool  # 'same' avg: in-image
         dtype = x.dtype
         if n == 3 and dtype == tf.float64:  # TensorFlow's 3D pooling has no float64 kernel
             x = tf.cast(x, tf.float32)
-        y = op(_to_last(x, ordering, n + 2), pool_size, strides, padding)
+        y = op(_to_last(x, ordering, n + 2), pool_size, strides, border_mode.upper())
         return _from_last(tf.cast(y, dtype), ordering, n + 2)
 
-    # ----------------------------------------------------- resizing, padding
-    def resize_images(self, X, height_factor, width_factor, dim_ordering):
-        return self._resize('resize_images', 4, X, (height_factor, width_factor), dim_ordering)
-
-    def resize_volumes(self, X, depth_factor, height_factor, width_factor, dim_ordering):
-        return self._resize('resize_volumes', 5, X, (depth_factor, height_factor, width_factor),
-                            dim_ordering)
-
-    def _resize(self, fn, ndim, x, factors, dim_ordering):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        _check_ndim(fn, x, ndim)
-        factors = _ints(fn, 'the factors', factors, ndim - 2)
-        first = 2 if ordering == 'th' else 1
-        for i, factor in enumerate(factors):
-            if factor != 1:
-                x = tf.repeat(x, factor, axis=first + i)
-        return x
-
-    def temporal_padding(self, x, padding=1):
-        _check_ndim('temporal_padding', x, 3)
-        return tf.pad(x, [[0, 0], [padding, padding], [0, 0]])
-
+    # --------------------------------------------------------------- padding
     def asymmetric_temporal_padding(self, x, left_pad=1, right_pad=1):
         _check_ndim('asymmetric_temporal_padding', x, 3)
         return tf.pad(x, [[0, 0], [left_pad, right_pad], [0, 0]])
-
-    def spatial_2d_padding(self, x, padding=(1, 1), dim_ordering='default'):
-        return self._spatial_padding('spatial_2d_padding', x, [(p, p) for p in padding],
-                                     dim_ordering)
 
     def asymmetric_spatial_2d_padding(self, x, top_pad=1, bottom_pad=1, left_pad=1,
                                       right_pad=1, dim_ordering='default'):

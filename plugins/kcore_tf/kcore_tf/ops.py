@@ -4,6 +4,8 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from kcore.backend.arguments import batch_dot_axes
+
 
 def _static_shape(x):
     """The static shape of ``x`` as a TensorShape (numpy arrays and numbers too)."""
@@ -44,12 +46,6 @@ class TensorOps:
             return dtype.base_dtype.name
         return np.asarray(x).dtype.name
 
-    def count_params(self, x):
-        shape = self.int_shape(x)
-        if shape is None or None in shape:
-            raise ValueError('count_params needs a fully known static shape; got %s.' % (shape,))
-        return int(np.prod(shape, dtype=np.int64))
-
     def cast(self, x, dtype):
         return tf.cast(x, dtype)
 
@@ -63,22 +59,9 @@ class TensorOps:
         return tf.tensordot(x, y, axes=[[x_ndim - 1], [max(y_ndim - 2, 0)]])
 
     def batch_dot(self, x, y, axes=None):
-        """``axes`` None contracts the last axis of x with the second-to-last of y (the last
-        one when y is 2D)."""
+        """One einsum; a (batch,) result is returned as (batch, 1)."""
         x_ndim, y_ndim = self.ndim(x), self.ndim(y)
-        if x_ndim is None or y_ndim is None or x_ndim < 2 or y_ndim < 2:
-            raise ValueError('batch_dot needs tensors of at least 2 known axes; got ndim %s and %s.'
-                             % (x_ndim, y_ndim))
-        if axes is None:
-            axes = (x_ndim - 1, y_ndim - 2 if y_ndim > 2 else 1)
-        elif isinstance(axes, numbers.Integral):
-            axes = (axes, axes)
-        if len(axes) != 2:
-            raise ValueError('batch_dot: `axes` must be an int or a pair of ints; got %r.'
-                             % (axes,))
-        x_axis, y_axis = axes[0] % x_ndim, axes[1] % y_ndim
-        if x_axis == 0 or y_axis == 0:
-            raise ValueError('batch_dot cannot sum over the batch axis 0; got axes %r.' % (axes,))
+        x_axis, y_axis = batch_dot_axes(x_ndim, y_ndim, axes)
         letters = 'bcdefghijklmnopqrstuvwxyz'
         x_sub = ['a'] + list(letters[:x_ndim - 1])
         y_sub = ['a'] + list(letters[x_ndim - 1:x_ndim + y_ndim - 2])

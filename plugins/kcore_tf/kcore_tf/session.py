@@ -1,26 +1,30 @@
 """The graph and session of the TensorFlow backend, and the functions that need them.
 
 kcore builds in graph mode (tf.compat.v1). While eager execution is on, the
-backend builds in a graph of its own, made the default graph of the thread that
-first uses kcore for good (so Python operators on kcore tensors work there; that
-thread then runs plain TensorFlow code in graph mode too, until ``clear_session``
-or ``set_session`` hands the thread back). Other threads enter the graph through
-``graph_context()`` on every backend call. When the user disabled eager execution
+backend builds in a graph of its own, made the default graph for good of every
+thread that uses kcore, at its first backend call (so Python operators on kcore
+tensors work in any thread, and in several threads in turn; such a thread then
+runs plain TensorFlow code in graph mode too). A thread inside a graph context of
+its own enters kcore's graph only for the duration of each backend call.
+``clear_session`` retires the graph: a model built before it raises
+:class:`SessionClearedError`. When the user disabled eager execution
 before first use, kcore builds in the default graph and prefers the default
 session. Variables made by ``variable`` are initialized the next time the
 session is asked for, unless ``manual_variable_initialization(True)``.
 """
+import atexit
 import contextlib
 import numbers
 import os
 import sys
 import threading
+import weakref
 
 import numpy as np
 import tensorflow as tf
 from tensorflow.core.protobuf import config_pb2
 
-from kcore.backend.arguments import ignored_kwargs
+from kcore.backend.arguments import check_call_inputs, ignored_kwargs
 
 _get_default_graph = tf.compat.v1.get_default_graph
 _get_default_session = tf.compat.v1.get_default_session
@@ -31,10 +35,26 @@ _lock = threading.RLock()
 _graph = None            # the graph kcore builds in
 _session = None          # the session set by set_session, or made by kcore
 _session_owned = False   # True when kcore made _session (clear_session closes it)
-_entered = None          # (context manager, thread id) of the persistent graph.as_default()
-_abandoned = []          # contexts entered by other threads: kept so they are never finalized
+_local = threading.local()  # .entered: [(context, graph)] this thread entered for good
+# Every context entered for good, kept so that none is ever finalized: a finalized
+# graph.as_default() pops the graph stack of whichever thread collects it.
+_kept = []
+_retired = weakref.WeakSet()   # graphs clear_session discarded
+
+
+@atexit.register
+def _quiet_exit():
+    """At exit the kept contexts are finalized in the main thread, where the graph stacks of
+    the threads that entered them are gone; what TensorFlow says about that is noise."""
+    kept = {id(context.gen) for context in _kept if getattr(context, 'gen', None) is not None}
+    previous = sys.unraisablehook
+
+    def hook(unraisable):
+        if id(unraisable.object) not in kept:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
 _manual_init = False
-_phase = None            # the int given to set_learning_phase, or None
 
 
 class _GraphData:
@@ -54,32 +74,46 @@ def _data(graph):
     return data
 
 
+class SessionClearedError(RuntimeError, ValueError):
+    """A tensor, variable, model or function made before ``K.clear_session()`` was used:
+    clear_session discarded the graph it lives in."""
+
+
+def _entered_here():
+    entered = getattr(_local, 'entered', None)
+    if entered is None:
+        entered = _local.entered = []
+    return entered
+
+
+def _enter_for_good(graph):
+    """Make ``graph`` this thread's default graph until clear_session or set_session."""
+    context = graph.as_default()
+    context.__enter__()
+    _kept.append(context)
+    _entered_here().append((context, graph))
+
+
 def _leave():
-    """Undo the persistent graph.as_default() entered by _use_graph."""
-    global _entered
-    if _entered is None:
+    """Undo, in this thread, the graph.as_default() entered for good for kcore's graph.
+    Other threads push the new graph over the old one at their next backend call."""
+    entered = _entered_here()
+    if not entered or entered[-1][1] is not _graph:
         return
-    context, thread = _entered
-    if thread != threading.get_ident():
-        _abandoned.append(context)  # another thread's stack: it cannot be unwound from here
-    elif _get_default_graph() is not _graph:
+    if _get_default_graph() is not _graph:
         raise RuntimeError('kcore cannot switch graphs inside a `with graph.as_default():` block '
                            'or another graph context; call clear_session/set_session outside it.')
-    else:
-        context.__exit__(None, None, None)
-    _entered = None
+    entered.pop()[0].__exit__(None, None, None)
 
 
 def _use_graph(graph):
     """Make ``graph`` kcore's graph, and this thread's default graph if it is not already."""
-    global _graph, _entered
+    global _graph
     _leave()
     _data(graph)
     _graph = graph
     if _executing_eagerly() or _get_default_graph() is not graph:
-        context = graph.as_default()
-        context.__enter__()
-        _entered = (context, threading.get_ident())
+        _enter_for_good(graph)
 
 
 def _ensure():
@@ -98,10 +132,18 @@ def graph_context():
     being traced) it changes nothing, so ops are built where TensorFlow expects them.
     """
     graph = _graph if _graph is not None else _ensure()
-    if not _executing_eagerly():
-        current = _get_default_graph()
-        if current is graph or current.building_function:
-            return _NULL_CONTEXT
+    if _executing_eagerly():   # no graph context is open in this thread
+        with _lock:
+            _enter_for_good(graph)
+        return _NULL_CONTEXT
+    current = _get_default_graph()
+    if current is graph or current.building_function:
+        return _NULL_CONTEXT
+    entered = _entered_here()
+    if entered and entered[-1][1] is current:   # the graph clear_session discarded
+        with _lock:
+            _enter_for_good(graph)
+        return _NULL_CONTEXT
     return graph.as_default()
 
 
@@ -141,9 +183,20 @@ def _get_session():
     return session
 
 
+def _check_retired(x, what):
+    """A SessionClearedError if ``x`` lives in a graph clear_session discarded."""
+    graph = getattr(x, 'graph', None)
+    if graph is not None and graph is not _graph and graph in _retired:
+        raise SessionClearedError(
+            '%s: %r was made before K.clear_session(), which discarded the graph it belongs '
+            'to (with every model built before). Build or load the model again after '
+            'clear_session.' % (what, x))
+
+
 def _check_graph(x, what):
     graph = getattr(x, 'graph', None)
     if graph is not None and graph is not _graph:
+        _check_retired(x, what)
         raise ValueError('%s: %r belongs to another graph than kcore\'s current one (was '
                          'clear_session or set_session called after it was made?).' % (what, x))
 
@@ -236,6 +289,8 @@ class Function:
         self.inputs, self.outputs, self.name = list(inputs), outputs, name
         self._single = not isinstance(outputs, (list, tuple))
         outs = [outputs] if self._single else list(outputs)
+        for x in self.inputs + outs:
+            _check_retired(x, 'function')
         feeds, self._feeders = [], []
         for x in self.inputs:
             if isinstance(x, numbers.Integral):
@@ -325,13 +380,9 @@ class Function:
         self._session = session
 
     def __call__(self, inputs):
-        if not isinstance(inputs, (list, tuple)):
-            raise TypeError('A kcore function is called with a list of arrays (one per input); '
-                            'got %r.' % type(inputs))
-        if len(inputs) != len(self._feeders):
-            raise ValueError('This function expects %d inputs (%s) but got %d.'
-                             % (len(self._feeders), ', '.join(map(_input_name, self.inputs)),
-                                len(inputs)))
+        check_call_inputs(inputs, self.inputs)
+        for x in self._feeds[:1] + self._fetches[:1]:
+            _check_retired(x, 'A function of a model')
         session = _get_session()
         if session is not self._session:
             self._build(session)
@@ -362,10 +413,6 @@ class Function:
                 packed.append(values[i])
                 i += 1
         return packed
-
-
-def _input_name(x):
-    return getattr(x, 'name', None) or repr(x)
 
 
 class _NewTensorInPlace:
@@ -405,13 +452,15 @@ class SessionOps:
 
     # ------------------------------------------------------ session and phase
     def clear_session(self):
-        global _graph, _session, _session_owned, _phase
+        global _graph, _session, _session_owned
+        self._fixed_phase = None
         with _lock:
             if _graph is not None:
                 _leave()
+                _retired.add(_graph)
             if _session_owned and _session is not None:
                 _session.close()
-            _graph, _session, _session_owned, _phase = None, None, False, None
+            _graph, _session, _session_owned = None, None, False
             if _executing_eagerly():
                 _use_graph(tf.Graph())
             else:
@@ -438,17 +487,9 @@ class SessionOps:
                 _use_graph(session.graph)
             _session, _session_owned = session, False
 
-    def learning_phase(self):
-        if _phase is not None:
-            return _phase
+    def _phase_tensor(self):
+        """A bool placeholder per graph that defaults to False (test)."""
         return _data(_ensure()).phase
-
-    def set_learning_phase(self, value):
-        global _phase
-        if not isinstance(value, numbers.Number) or value not in (0, 1):
-            raise ValueError('set_learning_phase expects 0 (test) or 1 (train); got %r.'
-                             % (value,))
-        _phase = int(value)
 
     def name_scope(self, name):
         return _ensure().name_scope(name)
@@ -583,6 +624,7 @@ class SessionOps:
 
     def gradients(self, loss, variables):
         """A variable that ``loss`` does not depend on gets None (TensorFlow's convention)."""
+        _check_retired(loss, 'gradients')
         return tf.compat.v1.gradients(loss, variables, colocate_gradients_with_ops=True)
 
     def stop_gradient(self, variables):

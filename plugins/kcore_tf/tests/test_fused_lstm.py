@@ -50,7 +50,7 @@ def test_a_failed_build_warns_and_falls_back(monkeypatch):
     def fail():
         raise RuntimeError('no compiler here')
     monkeypatch.setattr(fused_lstm, '_build', fail)
-    monkeypatch.setattr(fused_lstm, '_state', {})
+    monkeypatch.setattr(fused_lstm._library, '_state', {})
     with pytest.warns(RuntimeWarning, match='no compiler here'):
         assert fused_lstm.library() is None
     _, outputs = _lstm()

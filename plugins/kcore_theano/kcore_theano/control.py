@@ -1,5 +1,5 @@
-"""Control flow of the Theano-family backend on PyTensor: rnn (in kcore_theano/rnn.py),
-switch (a lazy ``ifelse``), the learning phase, CTC (the forward algorithm in log space on
+"""Control flow of the Theano-family backend on PyTensor: rnn (in kcore_theano/rnn.py), the
+fused LSTM's kernel, switch (a lazy ``ifelse``), CTC (the forward algorithm in log space on
 ``scan``; beam search as a numpy op) and the higher-order functions."""
 import heapq
 
@@ -11,8 +11,8 @@ from pytensor.graph.op import Op
 from pytensor.ifelse import ifelse
 from pytensor.scalar import upcast
 
-from kcore.backend.arguments import ctc_dictionary, ctc_search
-from kcore.backend.protocol import LSTM_ACTIVATIONS, Backend
+from kcore.backend.arguments import ctc_search
+from kcore.backend.ctc import dictionary_decode
 from kcore_theano import lstm, rnn
 from kcore_theano.rnn import match as _match, scan as _scan
 
@@ -88,6 +88,10 @@ def _ctc_log_likelihood(log_probs, labels, label_lengths, input_lengths):
     picked = pt.switch(final, alpha, neg)
     m = disconnected_grad(pt.max(picked, axis=1, keepdims=True))
     return (m + pt.log(pt.sum(pt.exp(picked - m), axis=1, keepdims=True)))[:, 0]
+
+
+def _dictionary_log_likelihood(labels, label_lengths, log_probs, input_lengths):
+    return _ctc_log_likelihood(log_probs, labels, label_lengths, input_lengths)
 
 
 class _CTCBeamSearch(Op):
@@ -187,22 +191,14 @@ class ControlOps:
     # -------------------------------------------------------------------- rnn
     def rnn(self, step_function, inputs, initial_states, go_backwards=False, mask=None,
             constants=None, unroll=False, input_length=None):
-        return rnn.rnn(step_function, inputs, initial_states, go_backwards, mask, constants,
-                       unroll, input_length)
+        return rnn.rnn(self, step_function, inputs, initial_states, go_backwards, mask,
+                       constants, unroll, input_length)
 
-    def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
-             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
-        """The fused Ops of ``kcore_theano.lstm`` where they apply; else the protocol's
-        ``rnn`` loop."""
-        arguments = (inputs, recurrent_kernel, initial_states, activation, inner_activation,
-                     go_backwards, mask)
-        if {activation, inner_activation} <= set(LSTM_ACTIVATIONS):
-            results = lstm.fused_lstm(*arguments)
-            if results is not None:
-                return results
-        return Backend.lstm(self, *arguments)
+    def _fused_lstm_kernel(self):
+        """The fused Ops of ``kcore_theano.lstm`` where they are built."""
+        return None if lstm.library() is None else lstm.run
 
-    # ---------------------------------------------------------- switch, phase
+    # ------------------------------------------------------------------ switch
     def switch(self, condition, then_expression, else_expression):
         if _is_static(condition):
             return _branch(then_expression if condition else else_expression)
@@ -221,17 +217,6 @@ class ControlOps:
         if then_value.ndim != else_value.ndim:  # broadcast the one with fewer axes
             return pt.switch(condition, then_value, else_value)
         return ifelse(condition, then_value, else_value)  # lazy: one branch runs
-
-    def in_train_phase(self, x, alt):
-        phase = self.learning_phase()
-        if _is_static(phase):
-            return _branch(x if phase else alt)
-        result = self.switch(phase, x, alt)
-        result._uses_learning_phase = True
-        return result
-
-    def in_test_phase(self, x, alt):
-        return self.in_train_phase(alt, x)
 
     # -------------------------------------------------------------------- CTC
     def _ctc_log_probs(self, y_pred):
@@ -252,8 +237,9 @@ class ControlOps:
         y_pred = _tensor(y_pred)
         log_probs, lengths = self._ctc_log_probs(y_pred), _lengths(input_length)
         if dict_values is not None:
-            return self._ctc_dict_decode(y_pred, log_probs, lengths, dict_seq_lens, dict_values,
-                                         top_paths)
+            return dictionary_decode(self, _dictionary_log_likelihood, log_probs, lengths,
+                                     y_pred.type.shape[-1], dict_seq_lens, dict_values,
+                                     top_paths)
         if greedy:
             return self._ctc_greedy(log_probs, lengths)
         results = _CTCBeamSearch(beam_width, top_paths)(log_probs, lengths)
@@ -276,27 +262,6 @@ class ControlOps:
                                    pt.cast(best, 'int64'))
         width = pt.max(pt.sum(pt.cast(keep, 'int64'), axis=1))
         return [decoded[:, :width]], log_prob
-
-    def _ctc_dict_decode(self, y_pred, log_probs, lengths, dict_seq_lens, dict_values,
-                         top_paths):
-        """The ``top_paths`` dictionary entries of highest CTC log-likelihood."""
-        table, entry_lens, needed = ctc_dictionary(dict_seq_lens, dict_values,
-                                                   y_pred.type.shape[-1])
-        nb_entries, batch = len(table), log_probs.shape[0]
-        tiled = pt.repeat(log_probs, nb_entries, axis=0)  # (samples * entries, time, classes)
-        log_like = _ctc_log_likelihood(tiled, pt.tile(pt.constant(table), (batch, 1)),
-                                       pt.tile(pt.constant(entry_lens), (batch,)),
-                                       pt.repeat(lengths, nb_entries))
-        log_like = log_like.reshape((batch, nb_entries))
-        feasible = pt.ge(lengths[:, None], pt.constant(needed)[None, :])
-        log_like = pt.switch(feasible, log_like, -np.inf)
-        best = pt.argsort(-log_like, axis=1)[:, :top_paths]
-        log_prob = pt.cast(pt.take_along_axis(log_like, best, axis=1), y_pred.dtype)
-        decoded = []
-        for k in range(top_paths):
-            width = pt.max(pt.constant(entry_lens)[best[:, k]])
-            decoded.append(pt.constant(table)[best[:, k]][:, :width])
-        return decoded, log_prob
 
     # ----------------------------------------------------------- higher-order
     def map_fn(self, fn, elems, name=None):

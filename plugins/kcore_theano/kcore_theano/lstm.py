@@ -121,24 +121,9 @@ class LstmGradOp(Op):
         return [shapes[6], shapes[1], shapes[2]]
 
 
-def fused_lstm(inputs, kernel, initial_states, activation, inner_activation, go_backwards,
-               mask):
-    """``K.lstm``'s results from the fused Ops, or None where they don't apply (another
-    dtype than float32, or no kernel)."""
-    tensors = [pt.as_tensor_variable(t) for t in [inputs, kernel] + list(initial_states)]
-    if any(t.dtype != 'float32' for t in tensors) or tensors[0].ndim != 3 \
-            or library() is None:
-        return None
-    x, kernel, h0, c0 = tensors
-    if mask is not None:
-        mask = pt.as_tensor_variable(mask)
-        mask = pt.cast(mask.reshape((mask.shape[0], mask.shape[1])), 'float32')
-    if go_backwards:
-        x = x[:, ::-1]
-        mask = None if mask is None else mask[:, ::-1]
-    op = LstmOp(activation, inner_activation)
-    h, c, _ = op(x, kernel, h0, c0, pt.zeros((0, 0), 'float32') if mask is None else mask)
-    outputs = h
-    if mask is not None:   # as rnn: zeros until a sample's first kept step
-        outputs = pt.switch(pt.gt(pt.cumsum(mask, axis=1), 0)[:, :, None], h, pt.zeros_like(h))
-    return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
+def run(x, kernel, h0, c0, mask, activation, inner_activation):
+    """The fused Ops over float32 ``x`` (batch, time, 4 units): (h, c) at every step. ``mask``
+    is a float32 (batch, time) tensor or None (an empty array for the Op)."""
+    mask = pt.zeros((0, 0), 'float32') if mask is None else mask
+    h, c, _ = LstmOp(activation, inner_activation)(x, kernel, h0, c0, mask)
+    return h, c

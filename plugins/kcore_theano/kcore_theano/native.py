@@ -8,8 +8,6 @@ generic scan and denormals are computed as they come.
 import contextlib
 import ctypes
 import os
-import threading
-import warnings
 
 from kcore import native
 from kcore_theano import blas
@@ -17,26 +15,19 @@ from kcore_theano import blas
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCES = [os.path.join(HERE, name) for name in ('lstm_kernel.cc', 'fp_control.cc')]
 
-_lock = threading.Lock()
-_state = {}
+
+def _load():
+    loaded = ctypes.CDLL(_build())
+    loaded.kcore_flush_denormals.restype = ctypes.c_uint
+    loaded.kcore_restore_fp_control.argtypes = [ctypes.c_uint]
+    return loaded
 
 
-def library():
-    """The loaded library (ctypes), or None (with a warning, once)."""
-    with _lock:
-        if 'library' not in _state:
-            try:
-                loaded = ctypes.CDLL(_build())
-                loaded.kcore_flush_denormals.restype = ctypes.c_uint
-                loaded.kcore_restore_fp_control.argtypes = [ctypes.c_uint]
-                _state['library'] = loaded
-            except (OSError, RuntimeError) as error:
-                _state['library'] = None
-                warnings.warn('kcore-theano: its native code could not be built, so LSTM '
-                              'layers run the generic scan (slower) and denormal numbers are '
-                              'not flushed to zero. Reason: %s' % (error,), RuntimeWarning,
-                              stacklevel=3)
-        return _state['library']
+#: The loaded library (ctypes), or None (with a warning, once).
+library = native.OnFirstUse(
+    _load,
+    'kcore-theano: its native code could not be built, so LSTM layers run the generic scan '
+    '(slower) and denormal numbers are not flushed to zero.')
 
 
 def _build():

@@ -26,9 +26,10 @@ from pytensor.tensor.special import softmax as _softmax
 
 from kcore.backend import arguments
 from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
+from kcore.backend.spatial_ops import SpatialOps
+from kcore.utils.conv_utils import same_padding
 from kcore_theano import fast_tanh
 
-_POOL_MODES = ('max', 'avg')
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {3: (0, 2, 1), 4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
 _TO_FIRST = {3: (0, 2, 1), 4: (0, 3, 1, 2), 5: (0, 4, 1, 2, 3)}
@@ -50,9 +51,7 @@ def _tensor(x):
 
 
 def _check_ndim(fn, x, *allowed):
-    if x.type.ndim not in allowed:
-        raise ValueError('%s: expected a tensor with %s axes; got %d axes (shape %s).'
-                         % (fn, ' or '.join(map(str, allowed)), x.type.ndim, x.type.shape))
+    arguments.check_ndim(fn, x.type.ndim, x.type.shape, *allowed)
 
 
 def _like(value, x):
@@ -129,10 +128,10 @@ def _geometry(size, k, stride, border_mode):
             raise ValueError('a window of %d does not fit in an axis of %d with '
                              "border_mode='valid'." % (k, size))
         return (size - k) // stride + 1, 0, 0
-    out = (size + stride - 1) // stride
-    total = (out - 1) * stride + k - size
-    total = max(total, 0) if _is_int(total) else pt.maximum(total, 0)
-    return out, total // 2, total - total // 2
+    before, after = same_padding(size, k, stride)
+    if not _is_int(before):
+        before, after = pt.maximum(before, 0), pt.maximum(after, 0)
+    return (size + stride - 1) // stride, before, after
 
 
 def _is_zero(v):
@@ -222,7 +221,7 @@ def _shape_to_last(kshape, ordering):
     return tuple(kshape[2:]) + (kshape[1], kshape[0])
 
 
-class NNOps:
+class NNOps(SpatialOps):
     """The neural-network functions of the protocol."""
 
     # ------------------------------------------------------------ activations
@@ -346,33 +345,8 @@ class NNOps:
         return pt.lt(higher, k)
 
     # ------------------------------------------------------------ convolution
-    def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
-               filter_shape=None, filter_dilation=1):
+    def _conv_nd(self, fn, x, kernel, ordering, strides, border_mode, dilation):
         x, kernel = _tensor(x), _tensor(kernel)
-        _check_ndim('conv1d', x, 3)
-        _check_ndim('conv1d', kernel, 3)
-        kshape = _known_shape('conv1d', kernel)
-        return _convolve(x, kernel, kshape, _ints('conv1d', 'strides', strides, 1),
-                         _border('conv1d', border_mode),
-                         _ints('conv1d', 'filter_dilation', filter_dilation, 1))
-
-    def conv2d(self, x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               image_shape=None, filter_shape=None, filter_dilation=(1, 1)):
-        return self._conv_nd('conv2d', 2, x, kernel, strides, border_mode, dim_ordering,
-                             filter_dilation)
-
-    def conv3d(self, x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='default',
-               volume_shape=None, filter_shape=None):
-        return self._conv_nd('conv3d', 3, x, kernel, strides, border_mode, dim_ordering, 1)
-
-    def _conv_nd(self, fn, n, x, kernel, strides, border_mode, dim_ordering, dilation):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        x, kernel = _tensor(x), _tensor(kernel)
-        _check_ndim(fn, x, n + 2)
-        _check_ndim(fn, kernel, n + 2)
-        strides = _ints(fn, 'strides', strides, n)
-        dilation = _ints(fn, 'filter_dilation', dilation, n)
-        border_mode = _border(fn, border_mode)
         kshape = _shape_to_last(_known_shape(fn, kernel), ordering)
         y = _convolve(_to_last(x, ordering), _kernel_to_last(kernel, ordering), kshape,
                       strides, border_mode, dilation)
@@ -467,66 +441,22 @@ class NNOps:
         return _from_last(y, ordering)
 
     # ---------------------------------------------------------------- pooling
-    def pool2d(self, x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               pool_mode='max'):
-        return self._pool('pool2d', 2, x, pool_size, strides, border_mode, dim_ordering,
-                          pool_mode)
-
-    def pool3d(self, x, pool_size, strides=(1, 1, 1), border_mode='valid',
-               dim_ordering='default', pool_mode='max'):
-        return self._pool('pool3d', 3, x, pool_size, strides, border_mode, dim_ordering,
-                          pool_mode)
-
-    def _pool(self, fn, n, x, pool_size, strides, border_mode, dim_ordering, pool_mode):
+    def _pool_nd(self, fn, x, ordering, pool_size, strides, border_mode, pool_mode):
         """Separable pooling, one spatial axis at a time: 'max' combines the window's
         strided slices with ``maximum`` ('same' pads with -inf), 'avg' sums them ('same'
         pads with 0) and divides by the number of in-image pixels of each window."""
-        ordering = self.normalize_dim_ordering(dim_ordering)
         x = _tensor(x)
-        _check_ndim(fn, x, n + 2)
-        pool_size = _ints(fn, 'pool_size', pool_size, n)
-        strides = _ints(fn, 'strides', strides, n)
-        border_mode = _border(fn, border_mode)
-        if pool_mode not in _POOL_MODES:
-            raise ValueError('%s: unknown pool_mode %r; expected one of %s.'
-                             % (fn, pool_mode, ', '.join(map(repr, _POOL_MODES))))
         first = 2 if ordering == 'th' else 1
-        for i in range(n):
+        for i in range(len(strides)):
             x = _pool_axis(x, first + i, pool_size[i], strides[i], border_mode, pool_mode)
         return x
 
-    # ----------------------------------------------------- resizing, padding
-    def resize_images(self, X, height_factor, width_factor, dim_ordering):
-        return self._resize('resize_images', 4, X, (height_factor, width_factor), dim_ordering)
-
-    def resize_volumes(self, X, depth_factor, height_factor, width_factor, dim_ordering):
-        return self._resize('resize_volumes', 5, X, (depth_factor, height_factor, width_factor),
-                            dim_ordering)
-
-    def _resize(self, fn, ndim, x, factors, dim_ordering):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        x = _tensor(x)
-        _check_ndim(fn, x, ndim)
-        factors = _ints(fn, 'the factors', factors, ndim - 2)
-        first = 2 if ordering == 'th' else 1
-        for i, factor in enumerate(factors):
-            if factor != 1:
-                x = pt.repeat(x, factor, axis=first + i)
-        return x
-
-    def temporal_padding(self, x, padding=1):
-        return self.asymmetric_temporal_padding(x, padding, padding)
-
+    # --------------------------------------------------------------- padding
     def asymmetric_temporal_padding(self, x, left_pad=1, right_pad=1):
         x = _tensor(x)
         _check_ndim('temporal_padding', x, 3)
         pads = _pads_arg('temporal_padding', (left_pad, right_pad), 2)
         return _pad(x, {1: pads})
-
-    def spatial_2d_padding(self, x, padding=(1, 1), dim_ordering='default'):
-        padding = _pads_arg('spatial_2d_padding', padding, 2)
-        return self._spatial_padding('spatial_2d_padding', x, [(p, p) for p in padding],
-                                     dim_ordering)
 
     def asymmetric_spatial_2d_padding(self, x, top_pad=1, bottom_pad=1, left_pad=1,
                                       right_pad=1, dim_ordering='default'):

@@ -10,6 +10,8 @@ from pytensor.gradient import DisconnectedType
 from pytensor.graph.basic import Variable
 from pytensor.tensor.subtensor import AdvancedSubtensor1
 
+from kcore.backend.arguments import batch_dot_axes
+
 
 def _graph(x):
     """``x`` as a PyTensor variable (numbers and numpy arrays become constants)."""
@@ -101,12 +103,6 @@ class TensorOps:
         dtype = getattr(x, 'dtype', None)
         return str(dtype) if isinstance(dtype, str) else np.asarray(x).dtype.name
 
-    def count_params(self, x):
-        shape = self.int_shape(x)
-        if shape is None or None in shape:
-            raise ValueError('count_params needs a fully known static shape; got %s.' % (shape,))
-        return int(np.prod(shape, dtype=np.int64))
-
     def cast(self, x, dtype):
         return pt.cast(x, dtype)
 
@@ -120,23 +116,10 @@ class TensorOps:
         return pt.dot(x, y)
 
     def batch_dot(self, x, y, axes=None):
-        """``axes`` None contracts the last axis of x with the second-to-last of y (the last
-        one when y is 2D)."""
+        """One batched matrix product; a (batch,) result is returned as (batch, 1)."""
         x, y = _graph(x), _graph(y)
         x_ndim, y_ndim = x.ndim, y.ndim
-        if x_ndim < 2 or y_ndim < 2:
-            raise ValueError('batch_dot needs tensors of at least 2 axes; got ndim %s and %s.'
-                             % (x_ndim, y_ndim))
-        if axes is None:
-            axes = (x_ndim - 1, y_ndim - 2 if y_ndim > 2 else 1)
-        elif isinstance(axes, numbers.Integral):
-            axes = (axes, axes)
-        if len(axes) != 2:
-            raise ValueError('batch_dot: `axes` must be an int or a pair of ints; got %r.'
-                             % (axes,))
-        x_axis, y_axis = axes[0] % x_ndim, axes[1] % y_ndim
-        if x_axis == 0 or y_axis == 0:
-            raise ValueError('batch_dot cannot sum over the batch axis 0; got axes %r.' % (axes,))
+        x_axis, y_axis = batch_dot_axes(x_ndim, y_ndim, axes)
         # Move the summed axes next to each other, fold the other axes: one batched matrix
         # product (b, m, k) . (b, k, n), then unfold (b, m, n) to the result's axes.
         x_rest = [i for i in range(1, x_ndim) if i != x_axis]
@@ -348,6 +331,10 @@ class TensorOps:
 
     def permute_dimensions(self, x, pattern):
         return _graph(x).dimshuffle(list(pattern))
+
+    def identity(self, x):
+        """PyTensor's identity dimshuffle is its input itself: a copy op instead."""
+        return _graph(x).copy()
 
     def repeat_elements(self, x, rep, axis):
         return pt.repeat(x, rep, axis=axis)

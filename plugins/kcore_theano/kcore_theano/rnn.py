@@ -21,6 +21,7 @@ from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.type import RandomType
 
 from kcore.backend.arguments import step_results
+from kcore.backend.rnn_loops import unrolled
 
 
 def _tensor(x):
@@ -52,9 +53,9 @@ def match(new, old):
     return new if new.dtype == old.dtype else pt.cast(new, old.dtype)
 
 
-def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
+def rnn(backend, step_function, inputs, initial_states, go_backwards=False, mask=None,
         constants=None, unroll=False, input_length=None):
-    """K.rnn: (last output, outputs (samples, time, ...), last states)."""
+    """K.rnn of ``backend``: (last output, outputs (samples, time, ...), last states)."""
     inputs = _tensor(inputs)
     ndim = inputs.ndim
     if ndim < 3:
@@ -69,11 +70,15 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None,
         mask = None if mask is None else mask[::-1]
     phase_flag = []
 
-    def step(x_t, states):
-        return _call_step(step_function, x_t, states, constants, phase_flag)
+    def step(x_t, states, keep=None, previous=None):
+        output, new_states = _call_step(step_function, x_t, states, constants, phase_flag)
+        if keep is None:
+            return output, new_states
+        previous = pt.zeros_like(output) if previous is None else previous
+        return _masked(keep, output, new_states, previous, states)
 
     if unroll:
-        last, outputs, states = _unrolled(step, x, states, mask, input_length)
+        last, outputs, states = unrolled(backend, step, x, states, mask, input_length)
     else:
         last, outputs, states = _scanned(step, x, states, mask, constants)
     outputs = outputs.dimshuffle((1, 0) + tuple(range(2, outputs.ndim)))
@@ -113,23 +118,6 @@ def _masked(keep, output, new_states, prev_output, states):
     output = _where(keep, output, match(prev_output, output))
     new_states = [match(_where(keep, new, old), old) for new, old in zip(new_states, states)]
     return output, new_states
-
-
-def _unrolled(step, x, states, mask, input_length):
-    steps = x.type.shape[0] if x.type.shape[0] is not None else input_length
-    if steps is None:
-        raise ValueError('rnn: unroll=True needs a known number of time steps: give '
-                         'inputs a static time axis or pass input_length.')
-    outputs, output = [], None
-    for t in range(int(steps)):
-        new_output, new_states = step(x[t], states)
-        if mask is not None:
-            previous = pt.zeros_like(new_output) if output is None else output
-            new_output, new_states = _masked(mask[t], new_output, new_states, previous,
-                                             states)
-        output, states = new_output, new_states
-        outputs.append(output)
-    return output, pt.stack(outputs, axis=0), states
 
 
 def _scanned(step, x, states, mask, constants):

@@ -30,11 +30,10 @@ from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.utils import RandomStream
 
 from kcore import config
-from kcore.backend.arguments import ignored_kwargs
-from kcore_theano import flat_elemwise, native
+from kcore.backend.arguments import check_call_inputs, ignored_kwargs
+from kcore_theano import flat_elemwise, graph_rewrites, native
 
 _phase_var = None   # the symbolic learning phase (made on first use)
-_phase = None       # the int given to set_learning_phase, or None
 _manual_init = False
 _scopes = []        # the names of the open name_scope blocks
 
@@ -51,6 +50,7 @@ def _sync_floatx():
 
 
 _sync_floatx()
+graph_rewrites.register()  # Python-linker fixes: see graph_rewrites.py
 
 
 def phase_variable():
@@ -174,13 +174,7 @@ class Function:
         self._fn = pytensor.function(ins, outs, updates=pairs, **options)
 
     def __call__(self, inputs):
-        if not isinstance(inputs, (list, tuple)):
-            raise TypeError('A kcore function is called with a list of arrays (one per input); '
-                            'got %r.' % type(inputs))
-        if len(inputs) != self._n_inputs:
-            raise ValueError('This function expects %d inputs (%s) but got %d.'
-                             % (self._n_inputs, ', '.join(map(_input_name, self.inputs)),
-                                len(inputs)))
+        check_call_inputs(inputs, self.inputs)
         if self._keep is not None:
             inputs = [inputs[i] for i in self._keep]
         if self._sparse_in:
@@ -246,10 +240,6 @@ def _show(op, value):
     print(op.message, value, file=sys.stdout, flush=True)
 
 
-def _input_name(x):
-    return getattr(x, 'name', None) or repr(x)
-
-
 class SessionOps:
     """Learning phase, variables, placeholders, functions, gradients and random tensors."""
 
@@ -261,8 +251,7 @@ class SessionOps:
     # ------------------------------------------------------ session and phase
     def clear_session(self):
         """PyTensor has no graph to reset: this restarts the uids and unfixes the phase."""
-        global _phase
-        _phase = None
+        self._fixed_phase = None
         _sync_floatx()
         self.reset_uids()
 
@@ -283,17 +272,8 @@ class SessionOps:
                              'backend has none (get_session() returns None). Got %r.'
                              % (session,))
 
-    def learning_phase(self):
-        if _phase is not None:
-            return _phase
+    def _phase_tensor(self):
         return phase_variable()
-
-    def set_learning_phase(self, value):
-        global _phase
-        if not isinstance(value, numbers.Number) or value not in (0, 1):
-            raise ValueError('set_learning_phase expects 0 (test) or 1 (train); got %r.'
-                             % (value,))
-        _phase = int(value)
 
     def name_scope(self, name):
         """Names given to variables and placeholders inside get the prefix ``name/``."""

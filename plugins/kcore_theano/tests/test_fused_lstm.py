@@ -43,7 +43,7 @@ def test_a_failed_build_warns_and_falls_back(monkeypatch):
     def fail():
         raise RuntimeError('no compiler here')
     monkeypatch.setattr(native, '_build', fail)
-    monkeypatch.setattr(native, '_state', {})
+    monkeypatch.setattr(native.library, '_state', {})
     with pytest.warns(RuntimeWarning, match='no compiler here'):
         assert lstm.library() is None
     _, outputs = _lstm()

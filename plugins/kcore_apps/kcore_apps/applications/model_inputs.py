@@ -1,9 +1,8 @@
 """The input of an application model: the image shape checked against what the
 architecture accepts, and the tensor the model starts from."""
 from kcore import backend as K
-from kcore.engine.node import get_source_inputs
 from kcore.engine.tensors import is_keras_tensor
-from kcore.engine.topology import Input
+from kcore.engine.topology import Input, get_source_inputs
 
 
 def channel_axis():

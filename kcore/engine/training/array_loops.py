@@ -1,0 +1,129 @@
+"""The loops over arrays behind fit, evaluate and predict: batches, callbacks, validation.
+
+Each batch is one selection of rows per array (a slice, or one fancy index when shuffled)
+and one call of the model's compiled function, which the loops receive built; nothing
+else runs per batch but the callbacks."""
+import numpy as np
+
+from kcore.callbacks import BaseLogger, CallbackList, History, ProgbarLogger
+from kcore.utils.generic_utils import Progbar
+
+
+def epoch_batches(count, batch_size, shuffle=False):
+    """The rows of each batch of one epoch: slices in order; with ``shuffle=True`` index
+    arrays of a fresh permutation; with ``shuffle='batch'`` slices in a shuffled order
+    (contiguous reads, for HDF5 data)."""
+    starts = np.arange(0, count, batch_size)
+    if shuffle == 'batch':
+        starts = starts[np.random.permutation(len(starts))]
+    elif shuffle:
+        order = np.random.permutation(count)
+        return [order[start:start + batch_size] for start in starts]
+    return [slice(start, min(start + batch_size, count)) for start in starts]
+
+
+def _size(rows):
+    return rows.stop - rows.start if isinstance(rows, slice) else len(rows)
+
+
+def make_callbacks(model, callbacks, verbose, params):
+    """The callback list of a training run, Keras 1.1.2's order: BaseLogger, the user's,
+    History (kept as ``model.history``), then the progress bar when ``verbose``."""
+    model.history = History()
+    listed = [BaseLogger()] + list(callbacks or []) + [model.history]
+    if verbose:
+        listed.append(ProgbarLogger())
+    callback_list = CallbackList(listed)
+    callback_list.set_model(model)
+    callback_list.set_params(params)
+    return callback_list
+
+
+def training_params(model, batch_size, nb_epoch, count, verbose, do_validation):
+    """The ``params`` dict the callbacks receive."""
+    labels = model.metrics_names
+    return {'batch_size': batch_size, 'nb_epoch': nb_epoch, 'nb_sample': count,
+            'verbose': verbose, 'do_validation': do_validation,
+            'metrics': labels + (['val_' + n for n in labels] if do_validation else [])}
+
+
+def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb_epoch,
+             verbose, callbacks, shuffle, validation, initial_epoch=0):
+    """Train ``model`` with ``train_function`` for epochs ``initial_epoch`` to
+    ``nb_epoch - 1`` on ``arrays`` (inputs, targets, sample weights); ``validation`` is
+    (arrays, count), evaluated with ``test_function`` after each epoch, or None.
+    Returns History."""
+    params = training_params(model, batch_size, nb_epoch, count, verbose, bool(validation))
+    callback_list = make_callbacks(model, callbacks, verbose, params)
+    for callback in callback_list:
+        callback.validation_data = validation[0] if validation else None
+    model.stop_training = False
+    callback_list.on_train_begin()
+    try:
+        for epoch in range(initial_epoch, nb_epoch):
+            callback_list.on_epoch_begin(epoch)
+            for index, rows in enumerate(epoch_batches(count, batch_size, shuffle)):
+                train_batch(model, train_function, [a[rows] for a in arrays], index,
+                            _size(rows), callback_list)
+                if model.stop_training:
+                    break
+            values = validation and test_loop(test_function, validation[0], validation[1],
+                                              batch_size)
+            if end_epoch(model, callback_list, epoch, values):
+                break
+    except KeyboardInterrupt:
+        # Ctrl-C: every callback still ends (files closed, logs flushed), then it goes on.
+        callback_list.on_train_interrupted()
+        raise
+    callback_list.on_train_end()
+    return model.history
+
+
+def train_batch(model, function, arrays, index, size, callback_list):
+    """One training step, between its batch callbacks."""
+    logs = {'batch': index, 'size': size}
+    callback_list.on_batch_begin(index, logs)
+    logs.update(zip(model.metrics_names, function(arrays)))
+    callback_list.on_batch_end(index, logs)
+
+
+def end_epoch(model, callback_list, epoch, validation_values):
+    """Call on_epoch_end with the validation values (if any) as ``val_*``; return whether
+    training should stop."""
+    logs = {}
+    if validation_values:
+        logs.update(('val_' + n, v) for n, v in zip(model.metrics_names, validation_values))
+    callback_list.on_epoch_end(epoch, logs)
+    return model.stop_training
+
+
+def test_loop(function, arrays, count, batch_size, verbose=0):
+    """The loss and metrics over all samples: batch values averaged, weighted by the
+    batch sizes."""
+    totals = None
+    bar = Progbar(target=count) if verbose == 1 else None
+    for rows in epoch_batches(count, batch_size):
+        size = _size(rows)
+        values = function([a[rows] for a in arrays])
+        if totals is None:
+            totals = [v * size for v in values]
+        else:
+            totals = [t + v * size for t, v in zip(totals, values)]
+        if bar is not None:
+            bar.update(rows.stop)
+    return [t / count for t in totals]
+
+
+def predict_loop(function, arrays, count, batch_size, verbose=0):
+    """The outputs for all samples, batch by batch, as one array per output."""
+    outputs = None
+    bar = Progbar(target=count) if verbose == 1 else None
+    for rows in epoch_batches(count, batch_size) or [slice(0, 0)]:
+        values = function([a[rows] for a in arrays])
+        if outputs is None:
+            outputs = [np.empty((count,) + v.shape[1:], dtype=v.dtype) for v in values]
+        for output, value in zip(outputs, values):
+            output[rows] = value
+        if bar is not None:
+            bar.update(rows.stop)
+    return outputs

@@ -1,0 +1,19 @@
+"""What kcore-tf registers besides its backend, and what it reports to ``kcore info``."""
+from importlib import metadata
+
+from kcore import optimizers, plugins
+
+
+def test_tf_optimizer_is_registered_by_kcore_tf_and_importable_from_kcore_optimizers():
+    entry = plugins.registry('optimizers').entry('TFOptimizer')
+    assert entry.plugin == 'tensorflow' and 'kcore-tf' in entry.origin
+    from kcore_tf.tf_optimizer import TFOptimizer
+    assert optimizers.TFOptimizer is TFOptimizer
+    from kcore.optimizers import TFOptimizer as keras1_name
+    assert keras1_name is TFOptimizer
+
+
+def test_kcore_tf_reports_the_tensorflow_it_runs_on():
+    versions = plugins.get_manager().versions('tensorflow')
+    name = 'tensorflow-cpu' if 'tensorflow-cpu' in versions else 'tensorflow'
+    assert versions[name] == metadata.version(name)
