@@ -166,6 +166,7 @@ def test_with_the_tensorflow_backend(tmp_path):
         K.set_backend('tensorflow')
     except K.BackendError as e:
         pytest.skip('the TensorFlow backend is not available: %s' % e)
+    K.clear_session()   # a fresh graph: variable names as given, not uniquified by others
     dense = FakeLayer('dense_1', (3, 2), (2,))
     model = FakeModel([dense], lr=0.5)
     run_epochs([LearningRateScheduler(lambda epoch: 0.25 / (epoch + 1)),

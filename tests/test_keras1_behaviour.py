@@ -58,7 +58,7 @@ def test_a_batch_that_the_fixed_size_cannot_take_gets_a_clear_error():
     with pytest.raises(ValueError, match=r'expected arrays of shape \(10, 3\), got an array of '
                                          r'shape \(5, 3\)'):
         model.predict_on_batch(X10[:5])
-    with pytest.raises(ValueError, match='batch_size to be a positive integer; got 0'):
+    with pytest.raises(ValueError, match=r'batch_size must be an integer >= 1; got 0'):
         model.predict(X10, batch_size=0)
 
 

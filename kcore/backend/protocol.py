@@ -250,21 +250,23 @@ class Backend(abc.ABC):
     def print_tensor(self, x, message=''):
         """Return ``x`` unchanged; evaluating the result prints ``message`` and its value."""
 
-    @abc.abstractmethod
+    # The updates default to (variable, new value) pairs, which ``function`` applies after
+    # computing its outputs; a backend with assignment ops of its own overrides them.
     def update(self, x, new_x):
         """Return an update that assigns ``new_x`` to variable ``x`` (usable in ``function``)."""
+        return (x, new_x)
 
-    @abc.abstractmethod
     def update_add(self, x, increment):
         """Return an update that adds ``increment`` to variable ``x``."""
+        return (x, x + increment)
 
-    @abc.abstractmethod
     def update_sub(self, x, decrement):
         """Return an update that subtracts ``decrement`` from variable ``x``."""
+        return (x, x - decrement)
 
-    @abc.abstractmethod
     def moving_average_update(self, variable, value, momentum):
         """Return an update: variable = variable * momentum + value * (1 - momentum)."""
+        return (variable, variable * momentum + value * (1.0 - momentum))
 
     # ------------------------------------------------ linear algebra, reductions
     @abc.abstractmethod

@@ -13,6 +13,7 @@ after it (BaseLogger writes the epoch averages this way).
 logged at the end of each epoch, ``val_*`` included).
 """
 import collections
+import contextlib
 import numbers
 import time
 import warnings
@@ -121,6 +122,18 @@ class CallbackList:
 
     def on_train_end(self, logs=None):
         self._call('on_train_end', _logs(logs))
+
+    @contextlib.contextmanager
+    def training(self):
+        """``on_train_begin``, the body, ``on_train_end``; on Ctrl-C every callback still
+        ends (files closed, logs flushed: ``on_train_interrupted``), then it goes on."""
+        self.on_train_begin()
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.on_train_interrupted()
+            raise
+        self.on_train_end()
 
     def on_train_interrupted(self, logs=None):
         """Call ``on_train_end`` on every callback after training was interrupted (Ctrl-C):

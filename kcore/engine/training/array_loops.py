@@ -58,8 +58,7 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
     for callback in callback_list:
         callback.validation_data = validation[0] if validation else None
     model.stop_training = False
-    callback_list.on_train_begin()
-    try:
+    with callback_list.training():
         for epoch in range(initial_epoch, nb_epoch):
             callback_list.on_epoch_begin(epoch)
             for index, rows in enumerate(epoch_batches(count, batch_size, shuffle)):
@@ -71,11 +70,6 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
                                               batch_size)
             if end_epoch(model, callback_list, epoch, values):
                 break
-    except KeyboardInterrupt:
-        # Ctrl-C: every callback still ends (files closed, logs flushed), then it goes on.
-        callback_list.on_train_interrupted()
-        raise
-    callback_list.on_train_end()
     return model.history
 
 

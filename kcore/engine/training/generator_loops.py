@@ -28,22 +28,16 @@ def fit_generator(model, train_function, test_function, generator, samples_per_e
     model.stop_training = False
     workers = dict(max_q_size=max_q_size, nb_worker=nb_worker, pickle_safe=pickle_safe,
                    check_finite=check_finite)
-    callback_list.on_train_begin()
-    try:
-        with GeneratorEnqueuer(generator, max_q_size, nb_worker, pickle_safe) as enqueuer:
-            for epoch in range(initial_epoch, nb_epoch):
-                callback_list.on_epoch_begin(epoch)
-                batch_size = _train_epoch(model, train_function, enqueuer, samples_per_epoch,
-                                          class_weight, callback_list, check_finite)
-                values = validation and _validate(model, test_function, validation,
-                                                  nb_val_samples, batch_size, workers)
-                if end_epoch(model, callback_list, epoch, values):
-                    break
-    except KeyboardInterrupt:
-        # Ctrl-C: every callback still ends (files closed, logs flushed), then it goes on.
-        callback_list.on_train_interrupted()
-        raise
-    callback_list.on_train_end()
+    with callback_list.training(), GeneratorEnqueuer(generator, max_q_size, nb_worker,
+                                                     pickle_safe) as enqueuer:
+        for epoch in range(initial_epoch, nb_epoch):
+            callback_list.on_epoch_begin(epoch)
+            batch_size = _train_epoch(model, train_function, enqueuer, samples_per_epoch,
+                                      class_weight, callback_list, check_finite)
+            values = validation and _validate(model, test_function, validation,
+                                              nb_val_samples, batch_size, workers)
+            if end_epoch(model, callback_list, epoch, values):
+                break
     return model.history
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from kcore.backend import arguments
 from kcore.backend.arguments import positive_ints
+from kcore.backend.spatial_ops import SpatialOps
 from kcore_jax.graph import Tensor
 from kcore_jax.ops import _ints, node
 from kcore_jax.session import as_tensor as _t
@@ -103,7 +104,7 @@ def _pool(a, pool_size, strides, border_mode, ordering, mode):
     return total / counts.astype(a.dtype)
 
 
-class NNOps:
+class NNOps(SpatialOps):
     """Activations, losses, dropout, random tensors, convolutions, pooling, padding."""
 
     # ------------------------------------------------------------ activations
@@ -216,28 +217,8 @@ class NNOps:
                        dtype or self.floatx(), seed)
 
     # ----------------------------------------------------------- convolutions
-    def conv1d(self, x, kernel, strides=1, border_mode='valid', image_shape=None,
-               filter_shape=None, filter_dilation=1):
-        strides = positive_ints('conv1d', 'strides', strides, 1)
-        dilation = positive_ints('conv1d', 'filter_dilation', filter_dilation, 1)
-        border_mode = arguments.border_mode('conv1d', border_mode)
-        return node(_conv, _t(x), _t(kernel), strides=strides, border_mode=border_mode,
-                    ordering='tf', dilation=dilation)
-
-    def conv2d(self, x, kernel, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               image_shape=None, filter_shape=None, filter_dilation=(1, 1)):
-        return self._conv_nd('conv2d', 2, x, kernel, strides, border_mode, dim_ordering,
-                             filter_dilation)
-
-    def conv3d(self, x, kernel, strides=(1, 1, 1), border_mode='valid', dim_ordering='default',
-               volume_shape=None, filter_shape=None):
-        return self._conv_nd('conv3d', 3, x, kernel, strides, border_mode, dim_ordering, 1)
-
-    def _conv_nd(self, fn, n, x, kernel, strides, border_mode, dim_ordering, dilation):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        strides = positive_ints(fn, 'strides', strides, n)
-        dilation = positive_ints(fn, 'filter_dilation', dilation, n)
-        border_mode = arguments.border_mode(fn, border_mode)
+    # conv1d/2d/3d and pool2d/3d check their arguments in kcore's SpatialOps, then call:
+    def _conv_nd(self, fn, x, kernel, ordering, strides, border_mode, dilation):
         return node(_conv, _t(x), _t(kernel), strides=strides, border_mode=border_mode,
                     ordering=ordering, dilation=dilation)
 
@@ -299,24 +280,7 @@ class NNOps:
         return node(separable, _t(x), _t(depthwise_kernel), _t(pointwise_kernel))
 
     # ---------------------------------------------------------------- pooling
-    def pool2d(self, x, pool_size, strides=(1, 1), border_mode='valid', dim_ordering='default',
-               pool_mode='max'):
-        return self._pool_nd('pool2d', 2, x, pool_size, strides, border_mode, dim_ordering,
-                             pool_mode)
-
-    def pool3d(self, x, pool_size, strides=(1, 1, 1), border_mode='valid',
-               dim_ordering='default', pool_mode='max'):
-        return self._pool_nd('pool3d', 3, x, pool_size, strides, border_mode, dim_ordering,
-                             pool_mode)
-
-    def _pool_nd(self, fn, n, x, pool_size, strides, border_mode, dim_ordering, pool_mode):
-        ordering = self.normalize_dim_ordering(dim_ordering)
-        pool_size = positive_ints(fn, 'pool_size', pool_size, n)
-        strides = positive_ints(fn, 'strides', strides, n)
-        border_mode = arguments.border_mode(fn, border_mode)
-        if pool_mode not in ('max', 'avg'):
-            raise ValueError("%s: unknown pool_mode %r; expected 'max' or 'avg'."
-                             % (fn, pool_mode))
+    def _pool_nd(self, fn, x, ordering, pool_size, strides, border_mode, pool_mode):
         return node(_pool, _t(x), pool_size=pool_size, strides=strides,
                     border_mode=border_mode, ordering=ordering, mode=pool_mode)
 

@@ -297,18 +297,6 @@ class SessionOps:
             return a
         return Tensor(show, (as_tensor(x),), random=True)
 
-    def update(self, x, new_x):
-        return (x, new_x)
-
-    def update_add(self, x, increment):
-        return (x, x + increment)
-
-    def update_sub(self, x, decrement):
-        return (x, x - decrement)
-
-    def moving_average_update(self, variable, value, momentum):
-        return (variable, variable * momentum + value * (1.0 - momentum))
-
     # ------------------------------------------------ functions and gradients
     def function(self, inputs, outputs, updates=None, **kwargs):
         arguments.ignored_kwargs('function', kwargs, (), 'jax')

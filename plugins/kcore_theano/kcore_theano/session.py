@@ -425,18 +425,6 @@ class SessionOps:
         """Prints ``message`` and the value to the standard output at each evaluation."""
         return Print(message, global_fn=_show)(x)
 
-    def update(self, x, new_x):
-        return (x, new_x)
-
-    def update_add(self, x, increment):
-        return (x, x + increment)
-
-    def update_sub(self, x, decrement):
-        return (x, x - decrement)
-
-    def moving_average_update(self, variable, value, momentum):
-        return (variable, variable * momentum + value * (1.0 - momentum))
-
     # ------------------------------------------------ functions and gradients
     def function(self, inputs, outputs, updates=None, **kwargs):
         """Compiles with ``pytensor.function`` now; keyword arguments ``name``, ``mode``,
