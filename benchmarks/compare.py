@@ -1,18 +1,19 @@
-"""kcore against the frameworks a user would pick instead: the same five workloads, the same
+"""kcore against the frameworks a user would pick instead: the same six workloads, the same
 synthetic data, each framework in its own process, one after another.
 
     python benchmarks/compare.py                       # everything installed, 2 rounds
     python benchmarks/compare.py --install-peers       # first make .bench-venv with the peers
     python benchmarks/compare.py --frameworks kcore-tf,keras3-tf --workloads mlp --rounds 3
     python benchmarks/compare.py --worker kcore-tf --workload mlp   # one measurement, JSON
+    python benchmarks/compare.py --build-time      # kcore build of each backend, fresh cache
 
-Workloads (float32 data from a fixed seed; see WORKLOADS): mlp, cnn, lstm (training with
-``fit``) and mlp_predict, cnn_predict (``predict`` at batch 1024). Each process runs one
+Workloads (float32 data from a fixed seed; see WORKLOADS): mlp, cnn, lstm, gru (training
+with ``fit``) and mlp_predict, cnn_predict (``predict`` at batch 1024). Each process runs one
 workload: one warm-up epoch (graph building and compilation included, reported apart), then
 timed epochs for about ``--seconds`` seconds. The table gives, per framework and workload,
 the median over processes of each process's median samples/s, the min and max over all timed
-epochs, the warm-up time, the peak resident memory of the process and the share of the
-machine's limit (samples/s x FLOPs per sample / measured float32 GEMM FLOP/s).
+epochs, the warm-up time, the peak resident memory of the worker process (its own, not its
+compiler children's) and the share of the machine's limit (samples/s x FLOPs per sample / measured float32 GEMM FLOP/s).
 
 kcore runs from the interpreter that runs this script (the project's venv); the peers from
 ``--peer-python`` (default .bench-venv/bin/python), each only when it imports there.
@@ -35,6 +36,7 @@ WORKLOADS = {
     'mlp': (12800, 128),
     'cnn': (3840, 128),
     'lstm': (3200, 32),
+    'gru': (3200, 32),   # the lstm's data
     'mlp_predict': (16384, 1024),
     'cnn_predict': (4096, 1024),
 }
@@ -47,8 +49,8 @@ def forward_flops(model):
     elif model == 'cnn':
         macs = (26 * 26 * 32 * 9 * 1 + 24 * 24 * 64 * 9 * 32
                 + 12 * 12 * 64 * 128 + 128 * 10)
-    else:  # lstm: 80 steps of 4 gates over [input, state]; the embedding is a lookup
-        macs = 80 * 4 * (128 + 128) * 128 + 128
+    else:  # lstm, gru: 80 steps of 4 (3) gates over [input, state]; the embedding is a lookup
+        macs = 80 * (4 if model == 'lstm' else 3) * (128 + 128) * 128 + 128
     return 2. * macs
 
 
@@ -122,7 +124,7 @@ def _epoch_timer(base):
 def kcore_worker(workload, seconds):
     from kcore import backend as K
     from kcore.callbacks import Callback
-    from kcore.layers import (LSTM, Convolution2D, Dense, Dropout, Embedding, Flatten,
+    from kcore.layers import (GRU, LSTM, Convolution2D, Dense, Dropout, Embedding, Flatten,
                               MaxPooling2D)
     from kcore.models import Sequential
     from kcore.optimizers import Adadelta, Adam, RMSprop
@@ -142,10 +144,11 @@ def kcore_worker(workload, seconds):
             Dense(128, activation='relu'), Dropout(0.5), Dense(10, activation='softmax')])
         model.compile(Adadelta(), 'categorical_crossentropy')
     else:
-        # inner_activation='sigmoid': the gates of Keras 3's and PyTorch's LSTM, so that every
-        # framework computes the same model (Keras 1's default is 'hard_sigmoid').
+        # inner_activation='sigmoid': the gates of Keras 3's and PyTorch's LSTM and GRU, so that
+        # every framework computes the same model (Keras 1's default is 'hard_sigmoid').
+        recurrent = LSTM if model_name == 'lstm' else GRU
         model = Sequential([Embedding(20000, 128, input_length=80),
-                            LSTM(128, inner_activation='sigmoid'),
+                            recurrent(128, inner_activation='sigmoid'),
                             Dense(1, activation='sigmoid')])
         model.compile(Adam(), 'binary_crossentropy')
     return _keras_like_run(model, workload, seconds, Callback, 'nb_epoch', K.backend())
@@ -186,8 +189,11 @@ def keras_worker(keras, workload, seconds):
         optimizer = keras.optimizers.Adadelta(learning_rate=1.0, rho=0.95, epsilon=1e-6)
         loss = 'categorical_crossentropy'
     else:
+        # reset_after=False: Keras 1's GRU applies the reset gate before the recurrent product.
+        recurrent = (layers.LSTM(128) if model_name == 'lstm'
+                     else layers.GRU(128, reset_after=False))
         model = keras.Sequential([keras.Input((80,), dtype='int32'),
-                                  layers.Embedding(20000, 128), layers.LSTM(128),
+                                  layers.Embedding(20000, 128), recurrent,
                                   layers.Dense(1, activation='sigmoid')])
         optimizer = keras.optimizers.Adam(learning_rate=0.001)
         loss = 'binary_crossentropy'
@@ -202,15 +208,18 @@ def torch_worker(workload, seconds):
     import torch
     from torch import nn
 
-    class LSTMNet(nn.Module):
-        def __init__(self):
+    class RecurrentNet(nn.Module):
+        # nn.GRU applies the reset gate after the recurrent product (Keras 3's
+        # reset_after=True); PyTorch has no GRU of Keras 1's kind.
+        def __init__(self, layer):
             super().__init__()
             self.embedding = nn.Embedding(20000, 128)
-            self.lstm = nn.LSTM(128, 128, batch_first=True)
+            self.recurrent = layer(128, 128, batch_first=True)
             self.dense = nn.Linear(128, 1)
 
         def forward(self, x):
-            _, (h, _) = self.lstm(self.embedding(x))
+            _, state = self.recurrent(self.embedding(x))
+            h = state[0] if isinstance(state, tuple) else state   # LSTM: (h, c)
             return self.dense(h[-1])
 
     torch.manual_seed(SEED)
@@ -233,7 +242,7 @@ def torch_worker(workload, seconds):
         loss_fn, target = nn.CrossEntropyLoss(), torch.from_numpy(y.argmax(1))
         data = torch.from_numpy(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))  # NCHW
     else:
-        model = LSTMNet()
+        model = RecurrentNet(nn.LSTM if model_name == 'lstm' else nn.GRU)
         optimizer = torch.optim.Adam(model.parameters(), lr=0.001)
         loss_fn, target = nn.BCEWithLogitsLoss(), torch.from_numpy(y)
         data = torch.from_numpy(x.astype('int64'))
@@ -281,8 +290,22 @@ FRAMEWORKS = {
 }
 
 
+def peak_memory_mib():
+    """The process's peak resident memory (VmHWM; threads included, child processes such as
+    compilers not), in MiB."""
+    try:
+        with open('/proc/self/status') as status:
+            for line in status:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1]) / 1024.   # kB
+    except OSError:
+        pass
+    import resource   # ru_maxrss: KiB on Linux, bytes on macOS
+    scale = 1024. * 1024. if sys.platform == 'darwin' else 1024.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
 def worker(framework, workload, seconds):
-    import resource
     if framework.startswith('kcore'):
         warmup, rates = kcore_worker(workload, seconds)
     elif framework == 'torch':
@@ -293,9 +316,8 @@ def worker(framework, workload, seconds):
     else:
         import keras
         warmup, rates = keras_worker(keras, workload, seconds)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.  # KiB on Linux
     print(json.dumps({'framework': framework, 'workload': workload, 'warmup_s': warmup,
-                      'rates': rates, 'peak_mib': peak}))
+                      'rates': rates, 'peak_mib': peak_memory_mib()}))
 
 
 def _quiet_env(extra):
@@ -370,6 +392,31 @@ def first_batch_time(python, backend):
         return None
     imported, done = map(float, out.stdout.split()[-2:])
     return {'import_s': imported, 'first_batch_s': done}
+
+
+def build_times(python, frameworks, timeout):
+    """``{backend: result}``: ``kcore build --backend B`` for each kcore backend among
+    ``frameworks``, in a fresh ``KCORE_CACHE_DIR`` (what a user's first use waits for):
+    the command's wall seconds (its Python and backend imports included) and its lines."""
+    import shutil
+    import tempfile
+    backends = dict.fromkeys(FRAMEWORKS[f][1]['KCORE_BACKEND'] for f in frameworks
+                             if f in FRAMEWORKS and FRAMEWORKS[f][0] == 'kcore')
+    for backend in backends:
+        cache = tempfile.mkdtemp(prefix='kcore-build-time-')
+        started = time.perf_counter()
+        try:
+            out = subprocess.run([python, '-m', 'kcore', 'build', '--backend', backend],
+                                 capture_output=True, text=True, timeout=timeout,
+                                 env=_quiet_env({'KCORE_CACHE_DIR': cache}), cwd=ROOT)
+            lines = [line for line in out.stdout.splitlines() if not line.startswith('cache:')]
+            backends[backend] = {'wall_s': round(time.perf_counter() - started, 1),
+                                 'exit': out.returncode, 'lines': lines}
+        except subprocess.TimeoutExpired:
+            backends[backend] = {'error': 'timed out after %.0f s' % timeout}
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+    return backends
 
 
 def run_one(python, framework, workload, seconds, timeout):
@@ -453,6 +500,10 @@ def report(summary, frameworks, workloads, gemm, extra):
                          % (workload, framework, s['samples_s'], s['min'], s['max'],
                             s['processes'], s['warmup_s'], s['peak_mib'],
                             100 * s['share'] if s['share'] else float('nan'), s['load'], ratio))
+    if 'gru' in workloads and 'torch' in frameworks:
+        lines += ['', "Note: torch's gru is nn.GRU, the reset gate applied after the recurrent "
+                      "product (Keras 3's reset_after=True); the other rows compute Keras 1's GRU "
+                      "(reset_after=False): same size and FLOPs, not the same function."]
     for key, value in extra.items():
         lines.append('')
         lines.append('%s: %s' % (key, value))
@@ -476,6 +527,9 @@ def main(argv=None):
     parser.add_argument('--kcore-before', metavar='DIR',
                         help='also run kcore-tf from this copy of the repository (e.g. a '
                              '`git worktree` of an older commit), as "kcore-tf@DIR"')
+    parser.add_argument('--build-time', action='store_true',
+                        help='only time `kcore build` of each kcore backend of --frameworks in a '
+                             'fresh cache folder (the first-use build of the native kernels)')
     parser.add_argument('--summarize', metavar='JSON',
                         help='only print the table of a file written by --json')
     args = parser.parse_args(argv)
@@ -502,6 +556,10 @@ def main(argv=None):
         name = 'kcore-tf@' + os.path.abspath(args.kcore_before)
         FRAMEWORKS[name] = FRAMEWORKS['kcore-tf']
         frameworks.insert(1, name)
+    if args.build_time:
+        for backend, result in build_times(sys.executable, frameworks, args.timeout).items():
+            print('kcore build --backend %s, fresh cache: %s' % (backend, json.dumps(result)))
+        return
     workloads = args.workloads.split(',')
     gemm = gemm_gflops(sys.executable)
     extra = {'kcore import': import_times(sys.executable),

@@ -1,10 +1,11 @@
 """The ``kcore`` command: ``kcore plugins``, ``kcore backends``, ``kcore info``,
-``kcore datasets``, ``kcore apps``, ``kcore run``."""
+``kcore build``, ``kcore datasets``, ``kcore apps``, ``kcore run``."""
 import argparse
 import json
 import os
 import platform
 import sys
+import time
 import warnings
 
 import kcore
@@ -57,7 +58,7 @@ def cmd_backends(args):
 
 
 def cmd_info(args):
-    """Active backend and why, the config file and its values, versions."""
+    """Active backend and why, the config file and its values, versions, cache folders."""
     from kcore.plugins.manager import _version
     name, reason = config.backend_choice()
     settings = config.settings()
@@ -76,7 +77,97 @@ def cmd_info(args):
     print('config file: %s' % config.config_path())
     for key in sorted(config.DEFAULTS):
         print('  %s: %s' % (key, settings[key]))
+    print('caches:')
+    for what, folder, (files, size) in cache_folders():
+        usage = ('%d file%s, %s' % (files, '' if files == 1 else 's', _size(size))
+                 if files is not None else 'not there yet')
+        print('  %s: %s (%s)' % (what, folder, usage))
     return 0
+
+
+def _folder_usage(folder, recursive=True):
+    """(number of files, total bytes) under ``folder``, or (None, 0) where it is missing."""
+    if not os.path.isdir(folder):
+        return None, 0
+    files = size = 0
+    for root, dirs, names in os.walk(folder):
+        if not recursive:
+            dirs[:] = []
+        for name in names:
+            try:
+                size += os.lstat(os.path.join(root, name)).st_size
+                files += 1
+            except OSError:   # removed while we count
+                pass
+    return files, size
+
+
+def _size(size):
+    for unit in ('bytes', 'KB', 'MB', 'GB'):
+        if size < 1000 or unit == 'GB':
+            return ('%d %s' if unit == 'bytes' else '%.1f %s') % (size, unit)
+        size /= 1000.0
+
+
+def cache_folders():
+    """``(what, folder, (files, bytes))`` of kcore's native-kernel cache and of each folder
+    a plugin reports through ``cache_folders`` (files is None where the folder is missing)."""
+    from kcore import native
+    # Only the kernel cache's own files: other caches may live in folders inside it
+    # (the nox sessions put PyTensor's in ~/.cache/kcore/pytensor).
+    rows = [('kcore: native kernels', native.cache_dir(),
+             _folder_usage(native.cache_dir(), recursive=False))]
+    for info, result, error in _manager().hook_results('cache_folders'):
+        label = info.distribution or info.name
+        if error is not None:
+            rows.append(('%s: cache_folders failed: %s' % (label, error), '-', (None, 0)))
+            continue
+        for what, folder in sorted((result or {}).items()):
+            rows.append(('%s: %s' % (label, what), folder, _folder_usage(folder)))
+    return rows
+
+
+def cmd_build(args):
+    """Build the native kernels of the installed backends ahead of time (for CI and Docker
+    images), so that no first use waits for a compiler."""
+    from kcore import native
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')   # the report says what failed
+        libraries, failed = native.libraries()
+    if args.backend:
+        backends = _manager().registries['backends']
+        if args.backend not in backends:
+            print('kcore build: no backend %r is installed; installed backends: %s'
+                  % (args.backend, ', '.join(backends.names()) or 'none'), file=sys.stderr)
+            return 2
+        plugin = _manager().plugins[backends.entry(args.backend).plugin]
+        label = plugin.distribution or plugin.name
+        libraries = [lib for lib in libraries if lib.plugin == label]
+        failed = {k: v for k, v in failed.items() if k == label}
+    for label, error in failed.items():
+        print('%s: could not list its native libraries: %s' % (label, error))
+    if not libraries and not failed:
+        which = 'The backend %s has no' % args.backend if args.backend else 'No backend has'
+        print('%s native kernels to build.' % which)
+    elif libraries:
+        print('cache: %s' % native.cache_dir())
+    status = 1 if failed else 0
+    for library in libraries:
+        # The line is printed whole after the build: a backend imported by the builder may
+        # write its own messages to stderr meanwhile.
+        line = '%s: %s [%s]: ' % (library.plugin, library.description, library.name)
+        started = time.monotonic()
+        try:
+            with native.built_ahead() as compiled:
+                library.build()
+        except Exception as e:   # any failure is reported; the other libraries still build
+            reason = str(e).strip() or type(e).__name__
+            print(line + 'failed: %s' % reason.replace('\n', '\n    '), flush=True)
+            status = 1
+            continue
+        print(line + ('built in %.0f s' % (time.monotonic() - started) if compiled
+                      else 'already cached'), flush=True)
+    return status
 
 
 def _file_rows(kind, column, files_of, cache_subdir):
@@ -167,6 +258,10 @@ def main(argv=None):
     p.set_defaults(run=cmd_plugins)
     commands.add_parser('backends', help=cmd_backends.__doc__).set_defaults(run=cmd_backends)
     commands.add_parser('info', help=cmd_info.__doc__).set_defaults(run=cmd_info)
+    p = commands.add_parser('build', help=cmd_build.__doc__, description=cmd_build.__doc__)
+    p.add_argument('--backend', metavar='NAME',
+                   help="build only this backend's kernels (one that `kcore backends` lists)")
+    p.set_defaults(run=cmd_build)
     p = commands.add_parser('datasets', help=cmd_datasets.__doc__)
     p.add_argument('--json', action='store_true', help='print the table as JSON')
     p.set_defaults(run=cmd_datasets)

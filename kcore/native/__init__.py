@@ -5,14 +5,22 @@ with its own matrix product. :func:`build` compiles a plugin's sources into a sh
 with the machine's C++ compiler (``$CXX``, else ``g++``) and keeps it in
 ``$KCORE_CACHE_DIR`` (default ``$XDG_CACHE_HOME/kcore``, else ``~/.cache/kcore``), keyed by
 the sources, these headers, the compiler, the CPU and the caller's key parts.
+
+A plugin declares its libraries as :class:`Library` objects through its
+``native_libraries`` hook: ``kcore build`` builds them ahead of time, and a first-use build
+names them in the line it prints.
 """
+import contextlib
 import glob
 import hashlib
+import importlib
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 import threading
+import time
 import warnings
 
 HEADERS = os.path.dirname(os.path.abspath(__file__))
@@ -52,6 +60,85 @@ class OnFirstUse:
             return self._state['library']
 
 
+class Library:
+    """A native library that a plugin declares (hook ``native_libraries``).
+
+    ``name`` is the name it passes to :func:`build`; ``description`` says what it is, for
+    messages ("the fused LSTM kernel"); ``builder`` builds it and returns its path, or is
+    its ``'module:function'`` import path, imported only when built (so that declaring a
+    library imports no backend library); ``seconds``: about how long one build takes here.
+    ``plugin`` is filled in by :func:`libraries`.
+    """
+
+    def __init__(self, name, description, builder, seconds=None):
+        self.name, self.description, self.builder, self.seconds = (name, description, builder,
+                                                                   seconds)
+        self.plugin = None
+
+    def build(self):
+        """Build the library unless it is cached; its path."""
+        builder = self.builder
+        if isinstance(builder, str):
+            module, _, attribute = builder.partition(':')
+            builder = getattr(importlib.import_module(module), attribute)
+        return builder()
+
+    def __repr__(self):
+        return 'Library(%r, %r, plugin=%r)' % (self.name, self.description, self.plugin)
+
+
+def libraries():
+    """Every :class:`Library` that the loaded plugins declare, each with its ``plugin``
+    (distribution name) set; and ``{plugin: error}`` for hooks that raised."""
+    from kcore import plugins
+    found, failed = [], {}
+    for info, result, error in plugins.get_manager().hook_results('native_libraries'):
+        label = info.distribution or info.name
+        if error is not None:
+            failed[label] = error
+            continue
+        for library in result or ():
+            library.plugin = label
+            found.append(library)
+    return found, failed
+
+
+def _declared(name):
+    """The Library declared as ``name``, or None (also where plugins can't be asked)."""
+    try:
+        return next((lib for lib in libraries()[0] if lib.name == name), None)
+    except Exception:   # only for the message: a build never fails for it
+        return None
+
+
+# kcore build sets this: no first-use line, and the names it compiled are listed here.
+_ahead = {'active': False, 'compiled': []}
+
+
+@contextlib.contextmanager
+def built_ahead():
+    """Within the block :func:`build` prints nothing; yields the list of the names it
+    compiled (cache hits are not listed)."""
+    previous = dict(_ahead)
+    _ahead.update(active=True, compiled=[])
+    try:
+        yield _ahead['compiled']
+    finally:
+        _ahead.update(previous)
+
+
+def _announce(name, folder):
+    """The line printed before a first-use build, and the label used after it."""
+    declared = _declared(name)
+    if declared is None:
+        return ('kcore: building the native library %s: built once per machine, cached in %s'
+                % (name, folder)), 'kcore: built %s' % name
+    about = ' (about %d s)' % declared.seconds if declared.seconds else ''
+    return ('%s: building %s: native code, built once per machine%s, cached in %s'
+            % (declared.plugin, declared.description, about, folder),
+            '%s: built %s' % (declared.plugin, declared.description))
+
+
 def cache_dir():
     root = os.environ.get('KCORE_CACHE_DIR')
     if not root:
@@ -82,7 +169,10 @@ def build(name, sources, flags=(), key_parts=()):
     command = ([compiler(), '-O3', '-fno-trapping-math', '-shared', '-fPIC', '-w', '-I',
                 HEADERS] + list(sources) + list(flags))
     key = hashlib.sha256()
-    for path in sorted(sources) + sorted(glob.glob(os.path.join(HEADERS, '*.h'))):
+    # The key covers the headers the sources can include: these and those beside them.
+    folders = {HEADERS} | {os.path.dirname(os.path.abspath(path)) for path in sources}
+    headers = sorted(h for folder in folders for h in glob.glob(os.path.join(folder, '*.h')))
+    for path in sorted(sources) + headers:
         with open(path, 'rb') as source:
             key.update(source.read())
     for part in command + [platform.machine(), _cpu_flags()] + list(key_parts):
@@ -92,6 +182,12 @@ def build(name, sources, flags=(), key_parts=()):
     target = os.path.join(folder, '%s-%s.so' % (name, key.hexdigest()[:20]))
     if os.path.exists(target):
         return target
+    # A build takes up to a minute: say so, once, where a script's and a notebook's user
+    # sees it (stderr; a warning could be filtered away and would show a source line).
+    if not _ahead['active']:
+        before, after = _announce(name, folder)
+        print(before, file=sys.stderr, flush=True)
+    started = time.monotonic()
     errors = []
     for arch in ARCH_FLAGS:
         handle, partial = tempfile.mkstemp(suffix='.so', dir=folder)
@@ -104,6 +200,11 @@ def build(name, sources, flags=(), key_parts=()):
             raise RuntimeError('cannot run the C++ compiler %r: %s' % (compiler(), error))
         if done.returncode == 0:
             os.replace(partial, target)   # whole or not at all, for concurrent builders
+            if _ahead['active']:
+                _ahead['compiled'].append(name)
+            else:
+                print('%s in %.0f s.' % (after, time.monotonic() - started), file=sys.stderr,
+                      flush=True)
             return target
         os.unlink(partial)
         errors.append('%s %s: %s' % (compiler(), ' '.join(arch), done.stderr.strip()[-600:]))

@@ -26,6 +26,18 @@ def report_versions():
 
 
 @hookspec
+def native_libraries():
+    """Return the native libraries this plugin builds (a list of kcore.native.Library), for
+    ``kcore build`` and the first-use build message; without importing its backend."""
+
+
+@hookspec
+def cache_folders():
+    """Return ``{what: path}`` of the cache folders this plugin's libraries fill (e.g.
+    PyTensor's compiled code), for ``kcore info``; without importing them where possible."""
+
+
+@hookspec
 def register_layers(register):
     """Register layer classes, so configs and saved models naming them load."""
 

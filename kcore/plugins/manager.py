@@ -173,6 +173,23 @@ class PluginManager:
             return {'(report_versions failed)': '%s: %s' % (type(e).__name__, e)}
         return {k: v for report in reports for k, v in (report or {}).items()}
 
+    def hook_results(self, hook):
+        """``(PluginInfo, result, error)`` of each plugin's ``hook`` (a hook without
+        arguments), called alone so that one failure spares the others."""
+        impls = [i for i in reversed(getattr(self._pm.hook, hook).get_hookimpls())
+                 if not (i.hookwrapper or i.wrapper)]
+        answers = []
+        for impl in impls:
+            others = [i.plugin for i in impls if i is not impl]
+            try:
+                result = self._pm.subset_hook_caller(hook, remove_plugins=others)()
+            except Exception as e:
+                answers.append((self.plugins[impl.plugin_name], None,
+                                '%s: %s' % (type(e).__name__, e)))
+                continue
+            answers.append((self.plugins[impl.plugin_name], result[0] if result else None, None))
+        return answers
+
 
 def _where(module_name, error):
     """``(file, line, module)`` of the last traceback frame of ``error`` inside the
