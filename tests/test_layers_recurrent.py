@@ -405,12 +405,12 @@ def test_question_encoder_doc_example():
     ({'go_backwards': True, 'consume_less': 'gpu', 'inner_activation': 'sigmoid'}, True),
     ({'stateful': True, 'consume_less': 'mem', 'activation': 'relu'}, True),
     ({'unroll': True}, False),
-    ({'dropout_U': 0.2}, False),
+    ({'dropout_U': 0.2}, True),
     ({'inner_activation': lambda x: K.sigmoid(x)}, False),
 ])
 def test_lstm_runs_k_lstm_where_it_can(arguments, uses_lstm, monkeypatch):
-    """LSTM runs its loop with K.lstm (which a backend may fuse) unless it is unrolled, has
-    per-step dropout or other activations; both paths give the same results."""
+    """LSTM runs its loop with K.lstm (which a backend may fuse) unless it is unrolled or
+    has other activations; both paths give the same results."""
     from kcore.layers import Embedding
     tokens = np.random.RandomState(0).randint(0, 50, size=(4, 9))
     tokens[0, :4] = 0                       # padding: masked first steps

@@ -16,9 +16,11 @@ share:
 - ``dtype=None`` means ``floatx()``.
 
 Functions with a body here are defaults written with other protocol functions; a backend
-overrides them where it has something better. Two optional hooks complete the defaults:
-``_phase_tensor`` (the symbolic flag that ``learning_phase`` returns while no phase is fixed)
-and ``_fused_lstm_kernel`` (a whole-loop LSTM that ``lstm`` runs where it applies).
+overrides them where it has something better. Optional hooks complete the defaults:
+``_phase_tensor`` (the symbolic flag that ``learning_phase`` returns while no phase is fixed),
+``_fused_lstm_kernel`` (a whole-loop LSTM that ``lstm`` runs where it applies; likewise
+``_fused_gru_kernel`` and ``_fused_simple_rnn_kernel`` for ``gru`` and ``simple_rnn``) and
+``_fused_update`` (an optimizer step as one op of the backend).
 """
 import abc
 import numbers
@@ -267,6 +269,14 @@ class Backend(abc.ABC):
     def moving_average_update(self, variable, value, momentum):
         """Return an update: variable = variable * momentum + value * (1 - momentum)."""
         return (variable, variable * momentum + value * (1.0 - momentum))
+
+    def _fused_update(self, rule, param, grad, state, **hyper):
+        """One optimizer step as a single update op of the backend, or None (this default:
+        the optimizer builds the step from its formulas). ``rule`` names the optimizer
+        ('adam', with hyper lr, beta_1, beta_2, beta_1_power, beta_2_power, epsilon);
+        ``state`` is its variables for ``param`` in the order of its ``weights``. The op
+        must compute the optimizer's own formula on ``param`` and ``state`` in place."""
+        return None
 
     # ------------------------------------------------ linear algebra, reductions
     @abc.abstractmethod
@@ -600,40 +610,157 @@ class Backend(abc.ABC):
         Return (last_output, outputs (samples, time, ...), new_states)."""
 
     def lstm(self, inputs, recurrent_kernel, initial_states, activation='tanh',
-             inner_activation='hard_sigmoid', go_backwards=False, mask=None):
+             inner_activation='hard_sigmoid', go_backwards=False, mask=None,
+             dropout=None):
         """An LSTM over axis 1 of ``inputs`` (samples, time, 4 units): the inputs' share
         x.W + b of the gates i, f, c, o side by side. With z = inputs_t + h.U (U is
         ``recurrent_kernel``, (units, 4 units)), i, f, o = inner_activation(z_i, z_f, z_o),
         c' = f * c + i * activation(z_c), h' = o * activation(c'). ``initial_states`` is
         [h, c]; the activations are names from ``LSTM_ACTIVATIONS``. ``go_backwards`` and
-        ``mask`` as in ``rnn``, whose results it returns. A kcore addition, so that a
-        backend can fuse the whole loop: float32 inputs run the backend's
-        ``_fused_lstm_kernel`` where it has one, anything else runs ``rnn``."""
-        unknown = {activation, inner_activation} - set(LSTM_ACTIVATIONS)
-        if unknown:
-            raise ValueError('lstm: unknown activation %s; expected one of %s.'
-                             % (', '.join(sorted(unknown)), ', '.join(LSTM_ACTIVATIONS)))
-        tensors = [inputs, recurrent_kernel] + list(initial_states)
-        kernel = None
-        if self.ndim(inputs) == 3 and all(self.dtype(t) == 'float32' for t in tensors):
-            kernel = self._fused_lstm_kernel()
+        ``mask`` as in ``rnn``, whose results it returns. ``dropout``: None or recurrent
+        dropout masks, h multiplied by them before the product with U at every step:
+        (samples, units) for all gates, or (samples, 4, units) one per gate (z_g = inputs_g
+        + (h m_g).U_g), or a list of one or four (samples, units) masks; constants of the
+        step (no gradient flows to them). A kcore addition, so that a backend can fuse the
+        whole loop: float32 inputs run the backend's ``_fused_lstm_kernel`` where it has
+        one, anything else runs ``rnn``."""
+        _check_activations('lstm', activation, inner_activation)
+        dropout = self._gate_masks('lstm', dropout, 4)
+        kernel = self._fused_kernel(self._fused_lstm_kernel, inputs, recurrent_kernel,
+                                    initial_states, dropout)
         if kernel is None:
             return self._lstm_steps(inputs, recurrent_kernel, initial_states, activation,
-                                    inner_activation, go_backwards, mask)
-        return self._fused_lstm(kernel, inputs, recurrent_kernel, initial_states, activation,
-                                inner_activation, go_backwards, mask)
+                                    inner_activation, go_backwards, mask, dropout)
+        extra = {}
+        if dropout is not None:   # one mask shared by the gates, or (samples, 4, units)
+            extra['dropout'] = dropout[0] if all(m is dropout[0] for m in dropout) else \
+                self.concatenate([self.expand_dims(m, 1) for m in dropout], axis=1)
+        return self._fused_sequence(
+            lambda x, m: list(kernel(x, recurrent_kernel, initial_states[0], initial_states[1],
+                                     m, activation, inner_activation, **extra)),
+            inputs, go_backwards, mask)
 
     def _fused_lstm_kernel(self):
         """The backend's whole-loop LSTM, or None (this default: ``lstm`` runs ``rnn``): a
-        callable (x, U, h0, c0, mask, activation, inner_activation) -> (h, c), float32
-        tensors (samples, time, units) of every step's states; ``mask`` is a float32
-        (samples, time) tensor or None; masked steps carry the states over."""
+        callable (x, U, h0, c0, mask, activation, inner_activation, dropout=None) -> (h, c),
+        float32 tensors (samples, time, units) of every step's states; ``mask`` is a float32
+        (samples, time) tensor or None; masked steps carry the states over; ``dropout`` is
+        the recurrent dropout mask, (samples, units) or (samples, 4, units), passed only
+        when there is one."""
         return None
 
-    def _fused_lstm(self, kernel, inputs, recurrent_kernel, initial_states, activation,
-                    inner_activation, go_backwards, mask):
-        """``lstm``'s results from a fused kernel: the mask and the time order prepared for
-        it, the outputs zero until a sample's first kept step (as ``rnn`` gives them)."""
+    def _lstm_steps(self, inputs, recurrent_kernel, initial_states, activation,
+                    inner_activation, go_backwards, mask, dropout=None):
+        """``lstm`` as a step function run by ``rnn``; ``dropout`` None or four masks."""
+        act, inner = self._activation(activation), self._activation(inner_activation)
+        shared = dropout is None or all(m is dropout[0] for m in dropout)
+        constants = [] if dropout is None else dropout[:1] if shared else dropout
+        kernels = None if shared else self.split(recurrent_kernel, 4)
+
+        def step(x, states):
+            h, c = states[:2]
+            masks = states[2:]
+            if kernels is not None:   # one mask per gate: products with U's gate blocks
+                recurrent = self.concatenate([self.dot(h * m, u) for m, u in
+                                              zip(masks, kernels)], axis=-1)
+            else:
+                recurrent = self.dot(h * masks[0] if masks else h, recurrent_kernel)
+            z_i, z_f, z_c, z_o = self.split(x + recurrent, 4)
+            c = inner(z_f) * c + inner(z_i) * act(z_c)
+            h = inner(z_o) * act(c)
+            return h, [h, c]
+        return self.rnn(step, inputs, list(initial_states), go_backwards=go_backwards,
+                        mask=mask, constants=constants or None)
+
+    def gru(self, inputs, recurrent_kernel, initial_states, activation='tanh',
+            inner_activation='hard_sigmoid', go_backwards=False, mask=None, dropout=None):
+        """A Keras 1 GRU over axis 1 of ``inputs`` (samples, time, 3 units): the inputs' share
+        x.W + b of the gates z, r, h side by side. With U = ``recurrent_kernel`` (units,
+        3 units) in the same order and h the previous output: z = inner_activation(x_z +
+        h.U_z), r = inner_activation(x_r + h.U_r), hh = activation(x_h + (r * h).U_h),
+        h' = z * h + (1 - z) * hh. ``dropout``: recurrent dropout as ``lstm``'s, h
+        multiplied by it (r * h for U_h) before the products: (samples, units) for all
+        gates, (samples, 3, units) one per gate, or a list of one or three (samples, units)
+        masks. ``initial_states`` is [h]; the rest as
+        ``lstm``: float32 inputs run the backend's ``_fused_gru_kernel`` where it has one,
+        anything else runs ``rnn``."""
+        _check_activations('gru', activation, inner_activation)
+        dropout = self._gate_masks('gru', dropout, 3)
+        kernel = self._fused_kernel(self._fused_gru_kernel, inputs, recurrent_kernel,
+                                    initial_states, dropout)
+        if kernel is None:
+            return self._gru_steps(inputs, recurrent_kernel, initial_states, activation,
+                                   inner_activation, go_backwards, mask, dropout)
+        joined = None if dropout is None else self.concatenate(dropout, axis=-1)
+        return self._fused_sequence(
+            lambda x, m: [kernel(x, recurrent_kernel, initial_states[0], m, joined,
+                                 activation, inner_activation)], inputs, go_backwards, mask)
+
+    def simple_rnn(self, inputs, recurrent_kernel, initial_states, activation='tanh',
+                   go_backwards=False, mask=None, dropout=None):
+        """A SimpleRNN over axis 1 of ``inputs`` (samples, time, units), the inputs' share
+        x.W + b: h' = activation(x + (h * dropout).U), U = ``recurrent_kernel`` (units,
+        units); ``dropout`` is None or a recurrent dropout mask (samples, units) (or a list
+        of it). ``initial_states`` is [h]; the rest as ``gru``, with
+        ``_fused_simple_rnn_kernel``."""
+        _check_activations('simple_rnn', activation)
+        dropout = self._gate_masks('simple_rnn', dropout, 1)
+        kernel = self._fused_kernel(self._fused_simple_rnn_kernel, inputs, recurrent_kernel,
+                                    initial_states, dropout)
+        if kernel is None:
+            return self._simple_rnn_steps(inputs, recurrent_kernel, initial_states, activation,
+                                          go_backwards, mask, dropout)
+        joined = None if dropout is None else dropout[0]
+        return self._fused_sequence(
+            lambda x, m: [kernel(x, recurrent_kernel, initial_states[0], m, joined,
+                                 activation)], inputs, go_backwards, mask)
+
+    def _fused_gru_kernel(self):
+        """The backend's whole-loop GRU, or None (this default: ``gru`` runs ``rnn``): a
+        callable (x, U, h0, mask, dropout, activation, inner_activation) -> h, the float32
+        outputs (samples, time, units) of every step; ``mask`` is a float32 (samples, time)
+        tensor or None, ``dropout`` the masks of z, r, h side by side (samples, 3 units) or
+        None; masked steps carry the state over."""
+        return None
+
+    def _fused_simple_rnn_kernel(self):
+        """The backend's whole-loop SimpleRNN, or None (this default): a callable (x, U, h0,
+        mask, dropout, activation) -> h, as ``_fused_gru_kernel`` with a dropout mask
+        (samples, units) or None."""
+        return None
+
+    def _gate_masks(self, function, dropout, gates):
+        """Recurrent ``dropout`` (a tensor or a list, see ``gru``) as a list of one
+        (samples, units) mask per gate, or None."""
+        if dropout is None:
+            return None
+        if isinstance(dropout, (list, tuple)):
+            if len(dropout) not in (1, gates):
+                raise ValueError('%s: dropout must be one mask for all gates or %d, one per '
+                                 'gate; got %d.' % (function, gates, len(dropout)))
+            return list(dropout) * (gates // len(dropout))
+        ndim = self.ndim(dropout)
+        if ndim == 2:
+            return [dropout] * gates
+        if ndim == 3 and gates > 1:
+            return [dropout[:, g] for g in range(gates)]
+        raise ValueError('%s: a dropout mask must be (samples, units)%s; got %d axes.'
+                         % (function, ' or (samples, %d, units)' % gates if gates > 1 else '',
+                            ndim))
+
+    def _fused_kernel(self, hook, inputs, recurrent_kernel, initial_states, dropout):
+        """``hook()``'s kernel where the tensors suit a fused kernel (3-D float32 inputs),
+        else None."""
+        tensors = [inputs, recurrent_kernel] + list(initial_states) + list(dropout or [])
+        if self.ndim(inputs) == 3 and all(self.dtype(t) == 'float32' for t in tensors):
+            return hook()
+        return None
+
+    def _fused_sequence(self, run, inputs, go_backwards, mask):
+        """``rnn``'s results from a fused kernel: the mask as float32 (samples, time) and the
+        time order prepared for ``run(inputs, mask)``, which returns the states at every
+        step [h, ...] (samples, time, units); the outputs are zero until a sample's first
+        kept step (as ``rnn`` gives them)."""
         if mask is not None:
             if self.ndim(mask) == 3:
                 mask = mask[:, :, 0]
@@ -641,29 +768,52 @@ class Backend(abc.ABC):
         if go_backwards:
             inputs = self.reverse(inputs, 1)
             mask = None if mask is None else self.reverse(mask, 1)
-        h, c = kernel(inputs, recurrent_kernel, initial_states[0], initial_states[1], mask,
-                      activation, inner_activation)
-        outputs = h
+        states = run(inputs, mask)
+        outputs = states[0]
         if mask is not None:
             started = self.cast(self.greater(self.cumsum(mask, axis=1), 0), 'float32')
-            outputs = h * self.expand_dims(started)
-        return outputs[:, -1], outputs, [h[:, -1], c[:, -1]]
+            outputs = outputs * self.expand_dims(started)
+        return outputs[:, -1], outputs, [s[:, -1] for s in states]
 
-    def _lstm_steps(self, inputs, recurrent_kernel, initial_states, activation,
-                    inner_activation, go_backwards, mask):
-        """``lstm`` as a step function run by ``rnn``."""
-        functions = {'tanh': self.tanh, 'sigmoid': self.sigmoid, 'relu': self.relu,
-                     'hard_sigmoid': self.hard_sigmoid, 'linear': lambda x: x}
-        act, inner = functions[activation], functions[inner_activation]
+    def _gru_steps(self, inputs, recurrent_kernel, initial_states, activation,
+                   inner_activation, go_backwards, mask, dropout):
+        """``gru`` as a step function run by ``rnn``; ``dropout`` None or three masks."""
+        act, inner = self._activation(activation), self._activation(inner_activation)
+        U_z, U_r, U_h = self.split(recurrent_kernel, 3)
+        U_zr = self.concatenate([U_z, U_r])
 
         def step(x, states):
-            h, c = states[:2]
-            z_i, z_f, z_c, z_o = self.split(x + self.dot(h, recurrent_kernel), 4)
-            c = inner(z_f) * c + inner(z_i) * act(z_c)
-            h = inner(z_o) * act(c)
-            return h, [h, c]
-        return self.rnn(step, inputs, list(initial_states), go_backwards=go_backwards,
-                        mask=mask)
+            h = states[0]
+            x_z, x_r, x_h = self.split(x, 3)
+            if dropout is None:   # one product for z and r, as GRU layers in 'gpu' mode
+                u_z, u_r = self.split(self.dot(h, U_zr), 2)
+                d_h = 1
+            else:
+                d_z, d_r, d_h = states[1:4]
+                u_z, u_r = self.dot(h * d_z, U_z), self.dot(h * d_r, U_r)
+            z, r = inner(x_z + u_z), inner(x_r + u_r)
+            hh = act(x_h + self.dot(r * h * d_h, U_h))
+            h = z * h + (1 - z) * hh
+            return h, [h]
+        return self.rnn(step, inputs, [initial_states[0]], go_backwards=go_backwards,
+                        mask=mask, constants=dropout)
+
+    def _simple_rnn_steps(self, inputs, recurrent_kernel, initial_states, activation,
+                          go_backwards, mask, dropout):
+        """``simple_rnn`` as a step function run by ``rnn``; ``dropout`` None or one mask."""
+        act = self._activation(activation)
+
+        def step(x, states):
+            h = states[0] if dropout is None else states[0] * states[1]
+            h = act(x + self.dot(h, recurrent_kernel))
+            return h, [h]
+        return self.rnn(step, inputs, [initial_states[0]], go_backwards=go_backwards,
+                        mask=mask, constants=dropout)
+
+    def _activation(self, name):
+        """The backend function of one of ``LSTM_ACTIVATIONS``."""
+        return {'tanh': self.tanh, 'sigmoid': self.sigmoid, 'relu': self.relu,
+                'hard_sigmoid': self.hard_sigmoid, 'linear': lambda x: x}[name]
 
     @abc.abstractmethod
     def switch(self, condition, then_expression, else_expression):
@@ -843,7 +993,16 @@ class Backend(abc.ABC):
         """Tensor of 0/1 samples, 1 with probability ``p``, drawn anew at each evaluation."""
 
 
+def _check_activations(function, *names):
+    """ValueError unless every name is one of ``LSTM_ACTIVATIONS``."""
+    unknown = set(names) - set(LSTM_ACTIVATIONS)
+    if unknown:
+        raise ValueError('%s: unknown activation %s; expected one of %s.'
+                         % (function, ', '.join(sorted(unknown)), ', '.join(LSTM_ACTIVATIONS)))
+
+
 def protocol_functions():
     """The names of all public functions of the protocol, sorted."""
     return sorted(name for name, value in vars(Backend).items()
                   if callable(value) and not name.startswith('_'))
+

@@ -4,15 +4,18 @@
 // i, f, c, o. With z_t = zx_t + h_{t-1} U:
 //   i, f, o = inner(z_i), inner(z_f), inner(z_o);   g = act(z_c)
 //   c_t = f c_{t-1} + i g;                           h_t = o act(c_t)
-// A sample whose mask is 0 at a step keeps its previous h and c. Forward writes h and c
-// at every step and the gate activations, which Backward reads. Backward gives the
-// gradients of zx, h0 and c0; the gradient of U is one product of the previous outputs
-// with the gradient of zx, which the caller forms.
+// A sample whose mask is 0 at a step keeps its previous h and c. With recurrent dropout,
+// h_{t-1} is multiplied by a per-sample mask before each gate's product (z_g = zx_g +
+// (h_{t-1} m_g) U_g): one mask for all gates or one per gate, the same at every step.
+// Forward writes h and c at every step and the gate activations, which Backward reads.
+// Backward gives the gradients of zx, h0 and c0; the gradient of U is one product of the
+// (masked) previous outputs with the gradient of zx, which the caller forms.
 //
 // Samples are independent: Forward and Backward work on rows [begin, end) of the batch,
 // so a caller can run blocks of rows on separate threads without synchronising. The host
-// supplies the matrix product (its BLAS): Gemm(rows, cols, inner, a, lda, b, ldb,
-// transpose_b, c, ldc) sets C = A B (or A B^T), all row-major.
+// supplies the matrix product: Gemm(rows, cols, inner, a, lda, b, ldb, c, ldc) sets
+// C = A B, all row-major; SmallGemm below is one (Backward multiplies by a transposed copy
+// of U that it makes once per call).
 #ifndef KCORE_NATIVE_LSTM_H_
 #define KCORE_NATIVE_LSTM_H_
 
@@ -100,6 +103,73 @@ inline void TimesDerivative(Activation a, const float* y, float* g, int64_t n) {
   }
 }
 
+// C = A B, row-major with leading dimensions lda, ldb, ldc: the recurrent products, whose
+// few rows (a block of the batch) times U make a general GEMM's packing of U at every
+// step its main cost. Here B is read in place: a tile of kWide vectors of columns stays in
+// registers' reach for every group of 4 rows, their sums in vector registers (GCC/Clang
+// vector extensions: AVX-512 under -march=native, 8 lanes otherwise).
+#if defined(__AVX512F__)
+constexpr int kLanes = 16, kWide = 4;
+#else
+constexpr int kLanes = 8, kWide = 2;
+#endif
+typedef float Vec __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Vec Load(const float* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void Store(float* p, const Vec& v) { std::memcpy(p, &v, sizeof v); }
+
+// R rows by W vectors of columns.
+template <int R, int W>
+inline void Tile(int64_t inner, const float* a, int64_t lda, const float* b, int64_t ldb,
+                 float* c, int64_t ldc) {
+  Vec sum[R][W];
+  for (int r = 0; r < R; ++r)
+    for (int w = 0; w < W; ++w) sum[r][w] = Vec{};
+  for (int64_t k = 0; k < inner; ++k) {
+    Vec row[W];
+    for (int w = 0; w < W; ++w) row[w] = Load(b + k * ldb + w * kLanes);
+    for (int r = 0; r < R; ++r) {
+      const Vec x = Vec{} + a[r * lda + k];
+      for (int w = 0; w < W; ++w) sum[r][w] += x * row[w];
+    }
+  }
+  for (int r = 0; r < R; ++r)
+    for (int w = 0; w < W; ++w) Store(c + r * ldc + w * kLanes, sum[r][w]);
+}
+
+template <int W>
+void TileColumns(int64_t rows, int64_t inner, const float* a, int64_t lda, const float* b,
+                 int64_t ldb, float* c, int64_t ldc) {
+  int64_t r = 0;
+  for (; r + 4 <= rows; r += 4) Tile<4, W>(inner, a + r * lda, lda, b, ldb, c + r * ldc, ldc);
+  switch (rows - r) {
+    case 3: Tile<3, W>(inner, a + r * lda, lda, b, ldb, c + r * ldc, ldc); break;
+    case 2: Tile<2, W>(inner, a + r * lda, lda, b, ldb, c + r * ldc, ldc); break;
+    case 1: Tile<1, W>(inner, a + r * lda, lda, b, ldb, c + r * ldc, ldc); break;
+  }
+}
+
+inline void SmallGemm(int64_t rows, int64_t cols, int64_t inner, const float* a, int64_t lda,
+                      const float* b, int64_t ldb, float* c, int64_t ldc) {
+  int64_t j = 0;
+  for (; j + kWide * kLanes <= cols; j += kWide * kLanes)
+    TileColumns<kWide>(rows, inner, a, lda, b + j, ldb, c + j, ldc);
+  for (; j + kLanes <= cols; j += kLanes)
+    TileColumns<1>(rows, inner, a, lda, b + j, ldb, c + j, ldc);
+  for (int64_t r = 0; r < rows && j < cols; ++r) {  // the last columns, fewer than a vector
+    for (int64_t col = j; col < cols; ++col) c[r * ldc + col] = 0.f;
+    for (int64_t k = 0; k < inner; ++k) {
+      for (int64_t col = j; col < cols; ++col)
+        c[r * ldc + col] += a[r * lda + k] * b[k * ldb + col];
+    }
+  }
+}
+
 // Shapes and inputs shared by Forward and Backward; sequences are (batch, time, ...).
 struct Sequence {
   int64_t batch, steps, units;
@@ -108,23 +178,53 @@ struct Sequence {
   const float* c0;
   const float* mask;   // (batch, time), or null for no mask
   Activation act, inner;
+  const float* drop;   // recurrent dropout (batch, drop_gates, units), or null for none
+  int64_t drop_gates;  // 1: one mask for all gates; 4: one per gate i, f, c, o
 
   bool Keep(int64_t b, int64_t t) const { return !mask || mask[b * steps + t] != 0.f; }
   int64_t At(int64_t b, int64_t t, int64_t width) const { return (b * steps + t) * width; }
   const float* Previous(const float* seq, const float* initial, int64_t b, int64_t t) const {
     return t ? seq + At(b, t - 1, units) : initial + b * units;
   }
+  const float* Drop(int64_t b, int64_t gate) const {
+    return drop + (b * drop_gates + gate) * units;
+  }
 };
+
+// The gates' recurrent terms of rows [begin, end) at step t into z (leading dimension ldz):
+// h_{t-1} U, or with dropout (h_{t-1} m_g) U_g, the masked rows built in ``masked``.
+template <typename Gemm>
+void RecurrentProduct(const Sequence& s, const float* h, int64_t t, int64_t begin,
+                      int64_t end, float* z, int64_t ldz, std::vector<float>& masked,
+                      Gemm gemm) {
+  const int64_t n = s.units, rows = end - begin;
+  const float* previous = s.Previous(h, s.h0, begin, t);
+  const int64_t ld = t ? s.steps * n : n;
+  if (!s.drop) {
+    gemm(rows, 4 * n, n, previous, ld, s.U, 4 * n, z, ldz);
+    return;
+  }
+  for (int64_t gate = 0; gate < s.drop_gates; ++gate) {
+    for (int64_t b = begin; b < end; ++b) {
+      const float* hp = previous + (b - begin) * ld;
+      const float* m = s.Drop(b, gate);
+      float* out = masked.data() + (b - begin) * n;
+      for (int64_t j = 0; j < n; ++j) out[j] = hp[j] * m[j];
+    }
+    const int64_t cols = s.drop_gates == 1 ? 4 * n : n;
+    gemm(rows, cols, n, masked.data(), n, s.U + gate * n, 4 * n, z + gate * n, ldz);
+  }
+}
 
 template <typename Gemm>
 void Forward(const Sequence& s, const float* zx, float* h, float* c, float* gates,
              int64_t begin, int64_t end, Gemm gemm) {
   const int64_t n = s.units, rows = end - begin;
-  std::vector<float> cell(n);
+  std::vector<float> cell(n), masked(s.drop ? rows * n : 0);
   for (int64_t t = 0; t < s.steps; ++t) {
     // z = h_{t-1} U for the block's rows, straight into the gates' rows.
-    gemm(rows, 4 * n, n, s.Previous(h, s.h0, begin, t), t ? s.steps * n : n, s.U, 4 * n,
-         false, gates + s.At(begin, t, 4 * n), s.steps * 4 * n);
+    RecurrentProduct(s, h, t, begin, end, gates + s.At(begin, t, 4 * n), s.steps * 4 * n,
+                     masked, gemm);
     for (int64_t b = begin; b < end; ++b) {
       float* z = gates + s.At(b, t, 4 * n);
       const float* x = zx + s.At(b, t, 4 * n);
@@ -173,7 +273,11 @@ void Backward(const Sequence& s, const float* h, const float* c, const float* ga
   const int64_t n = s.units, rows = end - begin;
   // dh, dc: the gradients reaching h_t and c_t from later steps, per row of the block.
   std::vector<float> dh(rows * n, 0.f), dc(rows * n, 0.f), through(rows * n), cell(n),
-      work(n);
+      work(n), gate_part(s.drop && s.drop_gates > 1 ? rows * n : 0);
+  // U^T (4 units, units), so that dz U^T is a product with B read row by row.
+  std::vector<float> Ut(4 * n * n);
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < 4 * n; ++j) Ut[j * n + i] = s.U[i * 4 * n + j];
   for (int64_t t = s.steps - 1; t >= 0; --t) {
     for (int64_t b = begin; b < end; ++b) {
       float* dh_b = dh.data() + (b - begin) * n;
@@ -201,9 +305,29 @@ void Backward(const Sequence& s, const float* h, const float* c, const float* ga
       TimesDerivative(s.act, z + 2 * n, dz + 2 * n, n);
       TimesDerivative(s.inner, z + 3 * n, dz + 3 * n, n);
     }
-    // dh_{t-1} = dz_t U^T on the rows that stepped; carried rows keep their dh.
-    gemm(rows, n, 4 * n, grad_zx + s.At(begin, t, 4 * n), s.steps * 4 * n, s.U, 4 * n, true,
-         through.data(), n);
+    // dh_{t-1} = dz_t U^T (with dropout: sum over gates of (dz_g U_g^T) m_g) on the rows
+    // that stepped; carried rows keep their dh.
+    const float* dz_rows = grad_zx + s.At(begin, t, 4 * n);
+    const int64_t ldz = s.steps * 4 * n;
+    if (!s.drop || s.drop_gates == 1) {
+      gemm(rows, n, 4 * n, dz_rows, ldz, Ut.data(), n, through.data(), n);
+      for (int64_t b = begin; s.drop && b < end; ++b) {
+        float* out = through.data() + (b - begin) * n;
+        const float* m = s.Drop(b, 0);
+        for (int64_t j = 0; j < n; ++j) out[j] *= m[j];
+      }
+    } else {
+      for (int64_t gate = 0; gate < s.drop_gates; ++gate) {
+        gemm(rows, n, n, dz_rows + gate * n, ldz, Ut.data() + gate * n * n, n,
+             gate_part.data(), n);
+        for (int64_t b = begin; b < end; ++b) {
+          float* out = through.data() + (b - begin) * n;
+          const float* part = gate_part.data() + (b - begin) * n;
+          const float* m = s.Drop(b, gate);
+          for (int64_t j = 0; j < n; ++j) out[j] = (gate ? out[j] : 0.f) + part[j] * m[j];
+        }
+      }
+    }
     for (int64_t b = begin; b < end; ++b) {
       if (s.Keep(b, t)) {
         std::memcpy(dh.data() + (b - begin) * n, through.data() + (b - begin) * n,

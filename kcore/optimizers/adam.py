@@ -25,13 +25,19 @@ class Adam(Optimizer):
 
     def _new_params(self, params, grads, done):
         t = done + 1.
-        lr_t = (self._decayed_lr(done) * K.sqrt(1. - K.pow(self.beta_2, t))
-                / (1. - K.pow(self.beta_1, t)))
+        lr = self._decayed_lr(done)
+        beta_1_power, beta_2_power = K.pow(self.beta_1, t), K.pow(self.beta_2, t)
+        lr_t = lr * K.sqrt(1. - beta_2_power) / (1. - beta_1_power)
         ms = self._zeros_like(params)
         vs = self._zeros_like(params)
         self.weights = [self.iterations] + ms + vs
         new_params = []
         for p, g, m, v in zip(params, grads, ms, vs):
+            if self._fused_step('adam', p, g, [m, v], lr=lr, beta_1=self.beta_1,
+                                beta_2=self.beta_2, beta_1_power=beta_1_power,
+                                beta_2_power=beta_2_power, epsilon=self.epsilon):
+                new_params.append(None)
+                continue
             new_m = self.beta_1 * m + (1. - self.beta_1) * g
             new_v = self.beta_2 * v + (1. - self.beta_2) * K.square(g)
             self.updates.append(K.update(m, new_m))

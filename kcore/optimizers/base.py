@@ -60,9 +60,12 @@ class Optimizer:
         # Read the step counter once: every use below, and its own update, see the old value.
         done = self.iterations * 1.
         self.updates = [K.update(self.iterations, done + 1.)]
-        new_params = self._new_params(params, grads, done)
         by_id = _constraints_by_id(constraints)
+        self._constrained = set(by_id)
+        new_params = self._new_params(params, grads, done)
         for p, new_p in zip(params, new_params):
+            if new_p is None:   # updated in place by a fused op (``_fused_step``)
+                continue
             constraint = by_id.get(id(p))
             if constraint is not None:
                 new_p = constraint(new_p)
@@ -71,8 +74,21 @@ class Optimizer:
 
     def _new_params(self, params, grads, done):
         """Create the state, append its updates to ``self.updates`` and return the new
-        value of each parameter. ``done`` is the number of steps taken before this one."""
+        value of each parameter (None for one a fused op updates in place). ``done`` is the
+        number of steps taken before this one."""
         raise NotImplementedError('%s must implement _new_params' % type(self).__name__)
+
+    def _fused_step(self, rule, param, grad, state, **hyper):
+        """Where the backend has one op for this step of ``param`` (its ``_fused_update``) and
+        no constraint applies to it, append that op to the updates and return True; else
+        False, and the caller builds the step from its formulas."""
+        if id(param) in getattr(self, '_constrained', ()):
+            return False
+        op = K.active()._fused_update(rule, param, grad, state, **hyper)
+        if op is None:
+            return False
+        self.updates.append(op)
+        return True
 
     def _decayed_lr(self, done):
         """lr / (1 + decay * iterations): the learning rate of this step."""

@@ -11,7 +11,8 @@ import numbers
 import numpy as np
 
 from kcore import backend as K
-from kcore import initializations, regularizers
+from kcore import activations, initializations, regularizers
+from kcore.backend.protocol import LSTM_ACTIVATIONS
 from kcore.layers.base import activation_config, config_of, get_activation, positive_int
 from kcore.layers.recurrent.base import Recurrent
 
@@ -157,6 +158,26 @@ class DenseRecurrent(Recurrent):
                  zip(masks, self.gate_weights('W'), self.gate_weights('b'))]
         return K.concatenate(parts, axis=-1)
 
+    def fused_input(self, x):
+        """x.W + b of all steps and gates for a whole-loop ``K`` function, with the input
+        dropout masks the step would draw: one per gate ('cpu', 'mem') or one for all
+        (fused weights)."""
+        if not (self.fused and 0 < self.dropout_W < 1):
+            return self.project_input(x)   # no dropout, or one mask per gate
+        mask = dropout_masks(K.ones_like(x[:, 0, :]), self.dropout_W, 1)[0]
+        return K.bias_add(K.dot(x * K.expand_dims(mask, 1), self.W), self.b)
+
+    def recurrent_dropout_mask(self, x):
+        """The dropout masks of h for ``K.lstm``/``K.gru``/``K.simple_rnn``: None, (samples,
+        units) for all gates, or (samples, gates, units) one per gate in ``gates`` order."""
+        ones = K.tile(K.expand_dims(K.ones_like(x[:, 0, 0]), 1), (1, self.output_dim))
+        masks = dropout_masks(ones, self.dropout_U, self._mask_count('U'))
+        if not masks:
+            return None
+        if len(masks) == 1:
+            return masks[0]
+        return K.concatenate([K.expand_dims(m, 1) for m in masks], axis=1)
+
     def input_parts(self, x, masks_W):
         """The input's term x_t.W_g + b_g of each gate at one step."""
         if self.consume_less == 'cpu':
@@ -187,6 +208,15 @@ class DenseRecurrent(Recurrent):
                   'dropout_W': self.dropout_W,
                   'dropout_U': self.dropout_U}
         return dict(super().get_config(), **config)
+
+
+def activation_name(function):
+    """The name of a built-in activation the whole-loop ``K`` functions take (one of
+    ``LSTM_ACTIVATIONS``), else None."""
+    name = getattr(function, '__name__', None)
+    if name in LSTM_ACTIVATIONS and getattr(activations, name, None) is function:
+        return name
+    return None
 
 
 def set_recurrent_arguments(layer, init, inner_init, activation, W_regularizer,

@@ -1,7 +1,7 @@
 """GRU: the gated recurrent unit (Cho et al. 2014)."""
 from kcore import backend as K
 from kcore.layers.base import activation_config, get_activation
-from kcore.layers.recurrent._dense_base import DenseRecurrent, masked
+from kcore.layers.recurrent._dense_base import DenseRecurrent, activation_name, masked
 
 
 class GRU(DenseRecurrent):
@@ -27,6 +27,16 @@ class GRU(DenseRecurrent):
                          W_regularizer=W_regularizer, U_regularizer=U_regularizer,
                          b_regularizer=b_regularizer, dropout_W=dropout_W,
                          dropout_U=dropout_U, **kwargs)
+
+    def recur(self, x, initial_states, mask):
+        """``K.gru``, which a backend may run as one fused op, with the layer's dropout
+        masks; the generic loop when unrolled or with other activations."""
+        names = [activation_name(f) for f in (self.activation, self.inner_activation)]
+        if self.unroll or None in names:
+            return super().recur(x, initial_states, mask)
+        return K.gru(self.fused_input(x), self.fused_weight('U'), initial_states, *names,
+                     go_backwards=self.go_backwards, mask=mask,
+                     dropout=self.recurrent_dropout_mask(x))
 
     def step(self, x, states):
         (h_tm1,), masks_U, masks_W = self.split_states(states)

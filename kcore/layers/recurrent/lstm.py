@@ -1,9 +1,8 @@
 """LSTM: long short-term memory (Hochreiter & Schmidhuber 1997; Gers et al. 2000)."""
-from kcore import activations, backend as K
+from kcore import backend as K
 from kcore import initializations
-from kcore.backend.protocol import LSTM_ACTIVATIONS
 from kcore.layers.base import activation_config, get_activation
-from kcore.layers.recurrent._dense_base import DenseRecurrent
+from kcore.layers.recurrent._dense_base import DenseRecurrent, activation_name
 
 
 class LSTM(DenseRecurrent):
@@ -47,12 +46,15 @@ class LSTM(DenseRecurrent):
 
     def recur(self, x, initial_states, mask):
         """``K.lstm``, which a backend may run as one fused op, unless the layer needs the
-        generic loop: unrolled, with dropout at each step, or with other activations."""
-        names = [_activation_name(f) for f in (self.activation, self.inner_activation)]
-        if self.unroll or self._mask_count('U') or self._mask_count('W') or None in names:
+        generic loop: unrolled or with other activations. Dropout keeps the masks the
+        step would draw: on the input one per gate ('cpu', 'mem') or one for all ('gpu'),
+        applied before x.W; on h as many, passed to ``K.lstm`` as its ``dropout``."""
+        names = [activation_name(f) for f in (self.activation, self.inner_activation)]
+        if self.unroll or None in names:
             return super().recur(x, initial_states, mask)
-        return K.lstm(self.project_input(x), self.fused_weight('U'), initial_states, *names,
-                      go_backwards=self.go_backwards, mask=mask)
+        return K.lstm(self.fused_input(x), self.fused_weight('U'), initial_states, *names,
+                      go_backwards=self.go_backwards, mask=mask,
+                      dropout=self.recurrent_dropout_mask(x))
 
     def step(self, x, states):
         (h_tm1, c_tm1), masks_U, masks_W = self.split_states(states)
@@ -75,10 +77,3 @@ class LSTM(DenseRecurrent):
                     forget_bias_init=self.forget_bias_init.__name__,
                     inner_activation=activation_config(self.inner_activation))
 
-
-def _activation_name(function):
-    """The name of a built-in activation ``K.lstm`` takes, else None."""
-    name = getattr(function, '__name__', None)
-    if name in LSTM_ACTIVATIONS and getattr(activations, name, None) is function:
-        return name
-    return None

@@ -102,20 +102,29 @@ class ControlChecks:
         assert_close(got, want, rtol=RTOL_SUM, atol=ATOL_SUM)
 
     # ---------------------------------------------------------------- lstm
-    def _lstm(self, K, activation, inner_activation, go_backwards, mask):
-        # 3 samples, 5 steps, 4 units; non-zero initial states.
+    def _lstm(self, K, activation, inner_activation, go_backwards, mask, dropout=None):
+        # 3 samples, 5 steps, 4 units; non-zero initial states; ``dropout`` None or the
+        # shape of the recurrent dropout mask.
         arrays = [rng(3).randn(3, 5, 16), rng(4).randn(4, 16) * 0.5,
                   rng(5).randn(3, 4) * 0.5, rng(6).randn(3, 4) * 0.5]
-        arrays += [] if mask is None else [mask]
+        masks = [] if dropout is None else [(rng(21).rand(*dropout) > 0.3) / 0.7]
+        arrays += masks + ([] if mask is None else [mask])
 
-        def fn(x, kernel, h, c, m=None):
+        def split(args):
+            extra = list(args[4:])
+            d = extra.pop(0) if masks else None
+            return args[:4], d, (extra[0] if extra else None)
+
+        def fn(*args):
+            (x, kernel, h, c), d, m = split(args)
             last, outputs, states = K.lstm(x, kernel, [h, c], activation, inner_activation,
-                                           go_backwards=go_backwards, mask=m)
+                                           go_backwards=go_backwards, mask=m, dropout=d)
             return [last, outputs] + list(states)
 
-        def ref(x, kernel, h, c, m=None):
+        def ref(*args):
+            (x, kernel, h, c), d, m = split(args)
             last, outputs, states = R.fused_lstm(x, kernel, [h, c], activation,
-                                                 inner_activation, go_backwards, m)
+                                                 inner_activation, go_backwards, m, d)
             return [last, outputs] + states
 
         got = evaluate(K, fn, *arrays)
@@ -141,6 +150,13 @@ class ControlChecks:
 
     def test_lstm_go_backwards(self, K):
         self._lstm(K, 'tanh', 'hard_sigmoid', True, None)
+
+    @pytest.mark.parametrize('shape, go_backwards, mask', [
+        ((3, 4), False, None), ((3, 4, 4), False, None), ((3, 4, 4), True, MASK),
+        ((3, 4), True, MASK)])
+    def test_lstm_dropout(self, K, shape, go_backwards, mask):
+        """Recurrent dropout masks, one for all gates or one per gate."""
+        self._lstm(K, 'tanh', 'sigmoid', go_backwards, mask, shape)
 
     @pytest.mark.parametrize('activation, inner_activation, go_backwards',
                              [('tanh', 'hard_sigmoid', False), ('tanh', 'sigmoid', True),
@@ -174,6 +190,119 @@ class ControlChecks:
                                            np.zeros((2, 2)), np.zeros((2, 2))])
         with pytest.raises(ValueError, match='softplus'):
             K.lstm(x, kernel, [h, c], 'softplus', 'sigmoid')
+
+    # ------------------------------------------------------ gru, simple_rnn
+    def _cell(self, K, cell, activations, go_backwards, mask, dropout):
+        """K.gru (cell 'gru') or K.simple_rnn against the numpy oracle: 3 samples, 5 steps,
+        4 units, a non-zero initial state; ``dropout`` None, 'shared' or 'per_gate'."""
+        gates = 3 if cell == 'gru' else 1
+        arrays = [rng(3).randn(3, 5, 4 * gates), rng(4).randn(4, 4 * gates) * 0.5,
+                  rng(5).randn(3, 4) * 0.5]
+        shape = {None: None, 'shared': (3, 4), 'per_gate': (3, gates, 4)}[dropout]
+        arrays += [] if shape is None else [(rng(20).rand(*shape) > 0.3) / 0.7]
+        count = len(arrays) - 3
+        arrays += [] if mask is None else [mask]
+        backend_cell = getattr(K, cell)
+        oracle = R.fused_gru if cell == 'gru' else R.fused_simple_rnn
+
+        def split(args):
+            x, kernel, h = args[:3]
+            masks = args[3] if count else None
+            return x, kernel, h, masks, (args[3 + count] if mask is not None else None)
+
+        def fn(*args):
+            x, kernel, h, masks, m = split(args)
+            last, outputs, states = backend_cell(x, kernel, [h], *activations,
+                                                 go_backwards=go_backwards, mask=m,
+                                                 dropout=masks)
+            return [last, outputs] + list(states)
+
+        def ref(*args):
+            x, kernel, h, masks, m = split(args)
+            last, outputs, states = oracle(x, kernel, [h], *activations, go_backwards, m,
+                                           masks)
+            return [last, outputs] + states
+
+        got = evaluate(K, fn, *arrays)
+        want = ref(*[a.astype(K.floatx()).astype(float) for a in arrays])
+        assert len(got) == 3
+        for g, w in zip(got, want):
+            assert_close(g, w, rtol=RTOL_SUM, atol=ATOL_SUM)
+        # Gradients w.r.t. inputs, kernel and initial state, from the outputs and the state.
+        for index in (1, 2):
+            check_gradient(K, lambda *t: fn(*t)[index], lambda *t: ref(*t)[index], *arrays,
+                           wrt=(0, 1, 2))
+
+    @pytest.mark.parametrize('activation, inner_activation',
+                             [('tanh', 'hard_sigmoid'), ('sigmoid', 'tanh'),
+                              ('hard_sigmoid', 'sigmoid'), ('relu', 'linear'),
+                              ('linear', 'relu')])
+    def test_gru(self, K, activation, inner_activation):
+        self._cell(K, 'gru', (activation, inner_activation), False, None, None)
+
+    @pytest.mark.parametrize('go_backwards', (False, True))
+    def test_gru_mask(self, K, go_backwards):
+        self._cell(K, 'gru', ('tanh', 'sigmoid'), go_backwards, MASK, None)
+
+    @pytest.mark.parametrize('dropout', ('shared', 'per_gate'))
+    def test_gru_dropout(self, K, dropout):
+        self._cell(K, 'gru', ('tanh', 'hard_sigmoid'), True, MASK, dropout)
+
+    @pytest.mark.parametrize('activation', ('tanh', 'sigmoid', 'hard_sigmoid', 'relu',
+                                            'linear'))
+    def test_simple_rnn(self, K, activation):
+        self._cell(K, 'simple_rnn', (activation,), False, None, None)
+
+    @pytest.mark.parametrize('go_backwards', (False, True))
+    def test_simple_rnn_mask(self, K, go_backwards):
+        self._cell(K, 'simple_rnn', ('tanh',), go_backwards, MASK, None)
+
+    def test_simple_rnn_dropout(self, K):
+        self._cell(K, 'simple_rnn', ('relu',), True, MASK, 'shared')
+
+    @pytest.mark.parametrize('cell, activations, go_backwards, dropout',
+                             [('gru', ('tanh', 'hard_sigmoid'), False, None),
+                              ('gru', ('relu', 'sigmoid'), True, 3),
+                              ('gru', ('sigmoid', 'tanh'), False, 1),
+                              ('simple_rnn', ('tanh',), True, None),
+                              ('simple_rnn', ('relu',), False, 1)])
+    def test_gru_and_simple_rnn_match_rnn(self, K, cell, activations, go_backwards, dropout):
+        """A backend's own gru / simple_rnn (e.g. fused) against the protocol's step function
+        on rnn, with masked first steps, a fully masked sample, non-zero initial states and
+        recurrent dropout masks."""
+        gates = 3 if cell == 'gru' else 1
+        mask = (rng(7).rand(5, 7) > 0.3).astype('float32')
+        mask[1, :3], mask[2] = 0, 0
+        arrays = [rng(8).randn(5, 7, 6 * gates), rng(9).randn(6, 6 * gates) * 0.3,
+                  rng(10).randn(5, 6), mask]
+        if dropout:
+            arrays.append((rng(30).rand(*((5, 6) if dropout == 1 else (5, dropout, 6))) > 0.4)
+                          / 0.6)
+        steps = getattr(K, '_%s_steps' % cell)
+
+        def results(own):
+            def fn(x, kernel, h, m, masks=None):
+                if own:
+                    found = getattr(K, cell)(x, kernel, [h], *activations,
+                                             go_backwards=go_backwards, mask=m,
+                                             dropout=masks)
+                else:
+                    masks = K._gate_masks(cell, masks, gates)
+                    found = steps(x, kernel, [h], *activations, go_backwards, m, masks)
+                last, outputs, states = found
+                loss = K.sum(outputs * K.constant(rng(12).randn(5, 7, 6))) + K.sum(last)
+                return [last, outputs] + list(states) + K.gradients(loss, [x, kernel, h])
+            return evaluate(K, fn, *arrays)
+
+        for got, want in zip(results(True), results(False)):
+            assert_close(got, want, rtol=RTOL_SUM, atol=ATOL_SUM)
+
+    def test_gru_unknown_activation(self, K):
+        x, kernel, h = placeholders(K, [np.zeros((2, 3, 6)), np.zeros((2, 6)), np.zeros((2, 2))])
+        with pytest.raises(ValueError, match='softplus'):
+            K.gru(x, kernel, [h], 'tanh', 'softplus')
+        with pytest.raises(ValueError, match='softplus'):
+            K.simple_rnn(x[:, :, :2], kernel[:, :2], [h], 'softplus')
 
     # ------------------------------------------------------------- switch
     def test_switch(self, K):

@@ -12,8 +12,8 @@ from .ctc import (ctc_batch_cost, ctc_beam_decode, ctc_best_path, ctc_log_likeli
                   ctc_prefix_beam_search)
 from .nn import ACTIVATIONS, activation, batch_dot, hard_sigmoid, log_softmax, sigmoid, softmax
 from .orderings import from_tf, kernel_from_tf, kernel_to_th, kernel_to_tf, to_tf, to_th
-from .recurrent import (conv_lstm, fused_lstm, gate_weights, gru, lstm, lstm_cell, rnn,
-                        simple_rnn)
+from .recurrent import (conv_lstm, fused_gru, fused_lstm, fused_simple_rnn, gate_weights,
+                        gru, lstm, lstm_cell, rnn, simple_rnn)
 
 __all__ = [
     'conv', 'crop', 'deconv2d', 'locally_connected_1d', 'locally_connected_2d', 'pool',
@@ -22,5 +22,6 @@ __all__ = [
     'ctc_prefix_beam_search',
     'ACTIVATIONS', 'activation', 'batch_dot', 'hard_sigmoid', 'log_softmax', 'sigmoid', 'softmax',
     'from_tf', 'kernel_from_tf', 'kernel_to_th', 'kernel_to_tf', 'to_tf', 'to_th',
-    'conv_lstm', 'fused_lstm', 'gate_weights', 'gru', 'lstm', 'lstm_cell', 'rnn', 'simple_rnn',
+    'conv_lstm', 'fused_gru', 'fused_lstm', 'fused_simple_rnn', 'gate_weights', 'gru', 'lstm',
+    'lstm_cell', 'rnn', 'simple_rnn',
 ]

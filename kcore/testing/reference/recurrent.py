@@ -41,29 +41,55 @@ def lstm_cell(z_i, z_f, z_c, z_o, c_tm1, activation=np.tanh, inner=hard_sigmoid)
 
 
 def simple_rnn(x, W, U, b, h0=None, activation=np.tanh, **kwargs):
-    """SimpleRNN: h = activation(x_t W + h_tm1 U + b); ``kwargs`` go to ``rnn``."""
+    """SimpleRNN: h = activation(x_t W + h_tm1 U + b); ``kwargs`` go to ``fused_simple_rnn``."""
     h0 = np.zeros((x.shape[0], U.shape[0])) if h0 is None else h0
-    act = _activation(activation)
-
-    def step(x_t, states):
-        h = act(x_t @ W + states[0] @ U + b)
-        return h, [h]
-    return rnn(step, x, [h0], **kwargs)
+    return fused_simple_rnn(x @ W + b, U, [h0], activation, **kwargs)
 
 
 def gru(x, w, h0=None, activation=np.tanh, inner=hard_sigmoid, **kwargs):
-    """GRU; ``w``: dict of W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h."""
+    """GRU; ``w``: dict of W_z, U_z, b_z, W_r, U_r, b_r, W_h, U_h, b_h; ``kwargs`` go to
+    ``fused_gru``."""
     h0 = np.zeros((x.shape[0], w['U_z'].shape[0])) if h0 is None else h0
-    act, inner = _activation(activation), _activation(inner)
+    inputs = np.concatenate([x @ w['W_' + g] + w['b_' + g] for g in 'zrh'], axis=-1)
+    kernel = np.concatenate([w['U_' + g] for g in 'zrh'], axis=-1)
+    return fused_gru(inputs, kernel, [h0], activation, inner, **kwargs)
+
+
+def fused_simple_rnn(inputs, kernel, initial_states, activation, go_backwards=False,
+                     mask=None, dropout=None):
+    """SimpleRNN on inputs that already hold x W + b; ``dropout`` is None or a recurrent
+    dropout mask (samples, units) multiplying h before the product with ``kernel``."""
+    act = _activation(activation)
+    keep = 1 if dropout is None else dropout
+
+    def step(x_t, states):
+        h = act(x_t + (states[0] * keep) @ kernel)
+        return h, [h]
+    return rnn(step, inputs, initial_states, go_backwards, mask)
+
+
+def fused_gru(inputs, kernel, initial_states, activation, inner_activation,
+              go_backwards=False, mask=None, dropout=None):
+    """The GRU on inputs that already hold x W + b of the gates z, r, h side by side;
+    ``kernel`` is the recurrent (units, 3 * units) matrix in the same order. ``dropout``:
+    None or the recurrent dropout mask, (samples, units) for all gates or (samples, 3,
+    units) one per gate, multiplying h (r * h for h) before the products."""
+    act, inner = _activation(activation), _activation(inner_activation)
+    U_z, U_r, U_h = np.split(kernel, 3, axis=-1)
+    if dropout is None or np.ndim(dropout) == 2:
+        d_z = d_r = d_h = 1 if dropout is None else dropout
+    else:
+        d_z, d_r, d_h = np.moveaxis(dropout, 1, 0)
 
     def step(x_t, states):
         h_tm1 = states[0]
-        z = inner(x_t @ w['W_z'] + h_tm1 @ w['U_z'] + w['b_z'])
-        r = inner(x_t @ w['W_r'] + h_tm1 @ w['U_r'] + w['b_r'])
-        hh = act(x_t @ w['W_h'] + (r * h_tm1) @ w['U_h'] + w['b_h'])
+        x_z, x_r, x_h = np.split(x_t, 3, axis=-1)
+        z = inner(x_z + (h_tm1 * d_z) @ U_z)
+        r = inner(x_r + (h_tm1 * d_r) @ U_r)
+        hh = act(x_h + (r * h_tm1 * d_h) @ U_h)
         h = z * h_tm1 + (1 - z) * hh
         return h, [h]
-    return rnn(step, x, [h0], **kwargs)
+    return rnn(step, inputs, initial_states, go_backwards, mask)
 
 
 def lstm(x, w, states=None, activation=np.tanh, inner=hard_sigmoid, **kwargs):
@@ -80,11 +106,23 @@ def lstm(x, w, states=None, activation=np.tanh, inner=hard_sigmoid, **kwargs):
 
 
 def fused_lstm(inputs, kernel, initial_states, activation, inner_activation,
-               go_backwards=False, mask=None):
+               go_backwards=False, mask=None, dropout=None):
     """The LSTM on inputs that already hold x W + b of the gates i, f, c, o side by side;
-    ``kernel`` is the recurrent (units, 4 * units) matrix in the same gate order."""
+    ``kernel`` is the recurrent (units, 4 * units) matrix in the same gate order.
+    ``dropout``: None or the recurrent dropout masks multiplying h before the products,
+    (samples, units) for all gates or (samples, 4, units) one per gate i, f, c, o."""
+    kernels = np.split(kernel, 4, axis=-1)
+    if dropout is not None and np.ndim(dropout) == 2:
+        dropout = np.stack([dropout] * 4, axis=1)
+
     def step(x_t, states):
-        h, c = lstm_cell(*np.split(x_t + states[0].dot(kernel), 4, axis=-1), states[1],
+        h = states[0]
+        if dropout is None:
+            recurrent = h.dot(kernel)
+        else:
+            recurrent = np.concatenate([(h * dropout[:, g]).dot(kernels[g])
+                                        for g in range(4)], axis=-1)
+        h, c = lstm_cell(*np.split(x_t + recurrent, 4, axis=-1), states[1],
                          activation, inner_activation)
         return h, [h, c]
     return rnn(step, inputs, initial_states, go_backwards, mask)

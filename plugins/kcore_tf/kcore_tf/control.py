@@ -8,7 +8,7 @@ from kcore.backend.arguments import ctc_search, step_results
 from kcore.backend.ctc import dictionary_decode
 from kcore.backend.rnn_loops import unrolled
 
-from kcore_tf import fused_lstm, session
+from kcore_tf import fused_lstm, fused_rnn, fused_updates, session
 
 # kcore builds graphs for sessions, and may take gradients of a while/cond op after a
 # session has already run it; that needs the ops to output their intermediates from the
@@ -170,6 +170,19 @@ class ControlOps:
     def _fused_lstm_kernel(self):
         """The fused op (``fused_lstm``) where it is built."""
         return None if fused_lstm.library() is None else fused_lstm.lstm
+
+    def _fused_gru_kernel(self):
+        """The fused op (``fused_rnn``) where it is built and on."""
+        return None if fused_rnn.library('KCORE_TF_FUSED_GRU') is None else fused_rnn.gru
+
+    def _fused_simple_rnn_kernel(self):
+        """The fused op (``fused_rnn``) where it is built and on."""
+        on = fused_rnn.library('KCORE_TF_FUSED_SIMPLE_RNN') is not None
+        return fused_rnn.simple_rnn if on else None
+
+    def _fused_update(self, rule, param, grad, state, **hyper):
+        """TensorFlow's fused training op for ``rule`` (``fused_updates``)."""
+        return fused_updates.fused_update(rule, param, grad, state, hyper)
 
     # ------------------------------------------------------------------ switch
     def switch(self, condition, then_expression, else_expression):

@@ -1,15 +1,15 @@
 // kcore's fused LSTM as TensorFlow ops on the CPU: kcore/native/lstm.h (the loop, forward
-// and backward) with Eigen's matrix product, on the op's thread pool.
+// and backward, with its SmallGemm), on the op's thread pool.
 //
-// KcoreLstm(zx, U, h0, c0, mask) -> h, c (batch, time, units) and the gate activations
-// (batch, time, 4 units); KcoreLstmGrad returns the gradients of zx, h0 and c0. An empty
-// mask means none. The batch is split into blocks of rows that run the whole sequence on
-// separate threads.
-#include <Eigen/Core>
-
+// KcoreLstm(zx, U, h0, c0, mask, dropout) -> h, c (batch, time, units) and the gate
+// activations (batch, time, 4 units); KcoreLstmGrad returns the gradients of zx, h0 and c0.
+// An empty mask or dropout means none; dropout is the recurrent dropout mask, (batch, units)
+// for all gates or (batch, 4, units) per gate. The batch is split into blocks of rows that
+// run the whole sequence on separate threads.
 #include <algorithm>
 #include <string>
 
+#include "cpu_helpers.h"
 #include "lstm.h"
 #include "tensorflow/core/framework/op.h"
 #include "tensorflow/core/framework/op_kernel.h"
@@ -27,39 +27,7 @@ using tensorflow::shape_inference::InferenceContext;
 using tensorflow::shape_inference::ShapeHandle;
 using tensorflow::errors::InvalidArgument;
 
-using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-using Rows = Eigen::Map<Matrix, 0, Eigen::OuterStride<>>;
-using ConstRows = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
-
-// C = A B or A B^T (row-major, leading dimensions lda, ldb, ldc) with Eigen.
-void EigenGemm(int64_t rows, int64_t cols, int64_t inner, const float* a, int64_t lda,
-               const float* b, int64_t ldb, bool transpose_b, float* c, int64_t ldc) {
-  ConstRows A(a, rows, inner, Eigen::OuterStride<>(lda));
-  Rows C(c, rows, cols, Eigen::OuterStride<>(ldc));
-  if (transpose_b) {
-    C.noalias() = A * ConstRows(b, cols, inner, Eigen::OuterStride<>(ldb)).transpose();
-  } else {
-    C.noalias() = A * ConstRows(b, inner, cols, Eigen::OuterStride<>(ldb));
-  }
-}
-
-// Run fn(first_row, end_row) over blocks of the batch on the op's thread pool.
-template <typename Fn>
-void ForRowBlocks(OpKernelContext* ctx, int64_t batch, Fn fn) {
-  auto* workers = ctx->device()->tensorflow_cpu_worker_threads();
-  const int64_t min_rows = 8;
-  const int64_t blocks =
-      std::max<int64_t>(1, std::min<int64_t>(workers->num_threads, batch / min_rows));
-  const int64_t per_block = (batch + blocks - 1) / blocks;
-  tensorflow::Shard(blocks, workers->workers, blocks, int64_t{1} << 40,
-                    [&](int64_t first, int64_t last) {
-                      for (int64_t block = first; block < last; ++block) {
-                        const int64_t begin = block * per_block;
-                        const int64_t end = std::min(batch, begin + per_block);
-                        if (begin < end) fn(begin, end);
-                      }
-                    });
-}
+using kcore_tf::ForRowBlocks;
 
 // Report ``status`` on ``ctx`` and return false.
 bool Fail(OpKernelContext* ctx, const tensorflow::Status& status) {
@@ -70,8 +38,8 @@ bool Fail(OpKernelContext* ctx, const tensorflow::Status& status) {
 // Check the shapes shared by both ops and fill ``s`` (with the activations act, inner);
 // false after reporting an error.
 bool Describe(OpKernelContext* ctx, const Tensor& zx, const Tensor& U, const Tensor& h0,
-              const Tensor& c0, const Tensor& mask, Activation act, Activation inner,
-              Sequence* s) {
+              const Tensor& c0, const Tensor& mask, const Tensor& dropout, Activation act,
+              Activation inner, Sequence* s) {
   if (zx.dims() != 3)
     return Fail(ctx, InvalidArgument("KcoreLstm: zx must be (batch, time, 4 units); got shape ",
                                      zx.shape().DebugString()));
@@ -92,6 +60,14 @@ bool Describe(OpKernelContext* ctx, const Tensor& zx, const Tensor& U, const Ten
     return Fail(ctx, InvalidArgument("KcoreLstm: the mask must be (batch, time) = (", s->batch,
                                      ", ", s->steps, ") or empty; got ",
                                      mask.shape().DebugString()));
+  s->drop_gates = dropout.dims() == 3 ? dropout.dim_size(1) : 1;
+  if (dropout.NumElements() > 0 &&
+      dropout.shape() != TensorShape({s->batch, s->units}) &&
+      dropout.shape() != TensorShape({s->batch, 4, s->units}))
+    return Fail(ctx, InvalidArgument("KcoreLstm: the recurrent dropout mask must be (batch, "
+                                     "units) = (", s->batch, ", ", s->units, "), (batch, 4, "
+                                     "units) or empty; got ", dropout.shape().DebugString()));
+  s->drop = dropout.NumElements() > 0 ? dropout.flat<float>().data() : nullptr;
   s->U = U.flat<float>().data();
   s->h0 = h0.flat<float>().data();
   s->c0 = c0.flat<float>().data();
@@ -123,8 +99,8 @@ class LstmOp : public ActivationsKernel {
   void Compute(OpKernelContext* ctx) override {
     const Tensor& zx = ctx->input(0);
     Sequence s{};
-    if (!Describe(ctx, zx, ctx->input(1), ctx->input(2), ctx->input(3), ctx->input(4), act_,
-                  inner_, &s))
+    if (!Describe(ctx, zx, ctx->input(1), ctx->input(2), ctx->input(3), ctx->input(4),
+                  ctx->input(5), act_, inner_, &s))
       return;
     Tensor *h, *c, *gates;
     const TensorShape out({s.batch, s.steps, s.units});
@@ -134,7 +110,7 @@ class LstmOp : public ActivationsKernel {
     if (s.steps == 0) return;
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
       Forward(s, zx.flat<float>().data(), h->flat<float>().data(), c->flat<float>().data(),
-              gates->flat<float>().data(), begin, end, EigenGemm);
+              gates->flat<float>().data(), begin, end, SmallGemm);
     });
   }
 };
@@ -144,13 +120,13 @@ class LstmGradOp : public ActivationsKernel {
   using ActivationsKernel::ActivationsKernel;
 
   void Compute(OpKernelContext* ctx) override {
-    const Tensor& gates = ctx->input(6);
+    const Tensor& gates = ctx->input(7);
     Sequence s{};
-    if (!Describe(ctx, gates, ctx->input(0), ctx->input(1), ctx->input(2), ctx->input(3), act_,
-                  inner_, &s))
+    if (!Describe(ctx, gates, ctx->input(0), ctx->input(1), ctx->input(2), ctx->input(3),
+                  ctx->input(4), act_, inner_, &s))
       return;
     const TensorShape seq({s.batch, s.steps, s.units});
-    for (int index : {4, 5, 7, 8}) {
+    for (int index : {5, 6, 8, 9}) {
       OP_REQUIRES(ctx, ctx->input(index).shape() == seq,
                   InvalidArgument("KcoreLstmGrad: input ", index, " must be ",
                                   seq.DebugString(), "; got ",
@@ -162,9 +138,9 @@ class LstmGradOp : public ActivationsKernel {
     OP_REQUIRES_OK(ctx, ctx->allocate_output(2, ctx->input(2).shape(), &grad_c0));
     auto data = [&](int index) { return ctx->input(index).flat<float>().data(); };
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
-      Backward(s, data(4), data(5), gates.flat<float>().data(), data(7), data(8),
+      Backward(s, data(5), data(6), gates.flat<float>().data(), data(8), data(9),
                grad_zx->flat<float>().data(), grad_h0->flat<float>().data(),
-               grad_c0->flat<float>().data(), begin, end, EigenGemm);
+               grad_c0->flat<float>().data(), begin, end, SmallGemm);
     });
   }
 };
@@ -183,6 +159,7 @@ REGISTER_OP("KcoreLstm")
     .Input("h0: float")
     .Input("c0: float")
     .Input("mask: float")
+    .Input("dropout: float")
     .Output("h: float")
     .Output("c: float")
     .Output("gates: float")
@@ -202,6 +179,7 @@ REGISTER_OP("KcoreLstmGrad")
     .Input("h0: float")
     .Input("c0: float")
     .Input("mask: float")
+    .Input("dropout: float")
     .Input("h: float")
     .Input("c: float")
     .Input("gates: float")
@@ -213,7 +191,7 @@ REGISTER_OP("KcoreLstmGrad")
     .Attr("activation: string")
     .Attr("inner_activation: string")
     .SetShapeFn([](InferenceContext* c) {
-      c->set_output(0, c->input(6));
+      c->set_output(0, c->input(7));
       c->set_output(1, c->input(1));
       c->set_output(2, c->input(2));
       return tensorflow::OkStatus();

@@ -62,3 +62,26 @@ def test_switched_off(monkeypatch):
     assert fused_lstm.library() is None
     _, outputs = _lstm()
     assert not _reaches(outputs, 'KcoreLstm')
+
+
+@pytest.mark.parametrize('consume_less', ['cpu', 'gpu'])
+def test_lstm_layer_with_dropout_runs_the_op(consume_less):
+    """Recurrent (and input) dropout stay on the fused op, forward and gradient; (the
+    results against the step loop: tests/test_lstm_dropout_fused.py)."""
+    from kcore.layers import LSTM
+    layer = LSTM(4, consume_less=consume_less, dropout_W=0.2, dropout_U=0.3)
+    outputs = layer(K.placeholder(shape=(2, 3, 5)))
+    assert _reaches(outputs, 'KcoreLstm')
+    assert _reaches(K.gradients(K.sum(outputs), layer.trainable_weights)[1], 'KcoreLstmGrad')
+
+
+def test_dropout_shape_errors_name_the_shapes():
+    x, kernel, h, c, d = [K.placeholder(shape=(None,) * n) for n in (3, 2, 2, 2, 2)]
+    f = K.function([x, kernel, h, c, d], [K.lstm(x, kernel, [h, c], 'tanh', 'sigmoid',
+                                                 dropout=d)[1]])
+    arrays = [np.zeros((2, 3, 8), 'f'), np.zeros((2, 8), 'f'), np.zeros((2, 2), 'f'),
+              np.zeros((2, 2), 'f'), np.zeros((2, 3), 'f')]
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r'dropout mask must be .*\[2,3\]'):
+        f(arrays)
+    with pytest.raises(ValueError, match='or 4, one per gate'):
+        K.lstm(x, kernel, [h, c], 'tanh', 'sigmoid', dropout=[d, d])

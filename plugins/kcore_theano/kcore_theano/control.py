@@ -13,7 +13,7 @@ from pytensor.scalar import upcast
 
 from kcore.backend.arguments import ctc_search
 from kcore.backend.ctc import dictionary_decode
-from kcore_theano import lstm, rnn
+from kcore_theano import fused_rnn, lstm, rnn
 from kcore_theano.rnn import match as _match, scan as _scan
 
 
@@ -197,6 +197,14 @@ class ControlOps:
     def _fused_lstm_kernel(self):
         """The fused Ops of ``kcore_theano.lstm`` where they are built."""
         return None if lstm.library() is None else lstm.run
+
+    def _fused_gru_kernel(self):
+        """The fused Ops of ``kcore_theano.fused_rnn`` where they are built and on."""
+        return None if fused_rnn.library('gru') is None else fused_rnn.gru
+
+    def _fused_simple_rnn_kernel(self):
+        """The fused Ops of ``kcore_theano.fused_rnn`` where they are built and on."""
+        return None if fused_rnn.library('simple_rnn') is None else fused_rnn.simple_rnn
 
     # ------------------------------------------------------------------ switch
     def switch(self, condition, then_expression, else_expression):

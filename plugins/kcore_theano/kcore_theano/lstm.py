@@ -1,7 +1,7 @@
 """``K.lstm`` on PyTensor: the fused loop of kcore/native/lstm.h as two Ops, the sequence
 and its gradient, whose ``perform`` calls the compiled kernel (``lstm_kernel.cc``, in
 kcore-theano's native library, see native.py) through ctypes, without the GIL. Its matrix
-products are scipy-openblas32's, one thread as PyTensor's own. Where the library can't be
+products are lstm.h's SmallGemm, one thread as PyTensor's own. Where the library can't be
 built, ``K.lstm`` runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
 """
 import ctypes
@@ -26,8 +26,9 @@ def _float32(array):
 
 
 def _call(function, sizes, arrays, names, outputs):
-    """Run the kernel's ``function`` on (batch, steps, units), the input arrays (an empty
-    mask as a null pointer), the activation names and the output arrays."""
+    """Run the kernel's ``function`` on (batch, steps, units, dropout gates), the input
+    arrays (an empty mask or dropout as a null pointer), the activation names and the
+    output arrays."""
     pointer = lambda a: a.ctypes.data_as(ctypes.c_void_p) if a.size else None
     arguments = ([ctypes.c_int64(size) for size in sizes] + [pointer(a) for a in arrays]
                  + [name.encode() for name in names] + [pointer(a) for a in outputs])
@@ -35,7 +36,7 @@ def _call(function, sizes, arrays, names, outputs):
         raise ValueError('lstm: unknown activation in %s.' % (names,))
 
 
-def _check(op, zx, kernel, h0, c0, mask):
+def _check(op, zx, kernel, h0, c0, mask, dropout):
     batch, steps, width = zx.shape
     units = kernel.shape[0]
     if kernel.shape != (units, 4 * units) or width != 4 * units:
@@ -48,29 +49,33 @@ def _check(op, zx, kernel, h0, c0, mask):
     if mask.size and mask.shape != (batch, steps):
         raise ValueError('%s: the mask must be (batch, time) = %s; got %s.'
                          % (op, (batch, steps), mask.shape))
-    return batch, steps, units
+    if dropout.size and dropout.shape not in ((batch, units), (batch, 4, units)):
+        raise ValueError('%s: the recurrent dropout mask must be (batch, units) = %s or '
+                         '(batch, 4, units); got %s.' % (op, (batch, units), dropout.shape))
+    return batch, steps, units, (dropout.shape[1] if dropout.ndim == 3 else 1)
 
 
 class LstmOp(Op):
-    """(zx, U, h0, c0, mask) -> h, c at every step and the gate activations; an empty mask
-    means none."""
+    """(zx, U, h0, c0, mask, dropout) -> h, c at every step and the gate activations; an
+    empty mask or dropout means none."""
 
     __props__ = ('activation', 'inner_activation')
 
     def __init__(self, activation, inner_activation):
         self.activation, self.inner_activation = activation, inner_activation
 
-    def make_node(self, zx, kernel, h0, c0, mask):
-        inputs = [pt.as_tensor_variable(v) for v in (zx, kernel, h0, c0, mask)]
+    def make_node(self, zx, kernel, h0, c0, mask, dropout):
+        inputs = [pt.as_tensor_variable(v) for v in (zx, kernel, h0, c0, mask, dropout)]
         sequence = pt.tensor3(dtype='float32')
         return Apply(self, inputs, [sequence.type(), sequence.type(), sequence.type()])
 
     def perform(self, node, inputs, output_storage):
-        zx, kernel, h0, c0, mask = map(_float32, inputs)
-        batch, steps, units = _check('lstm', zx, kernel, h0, c0, mask)
+        zx, kernel, h0, c0, mask, dropout = map(_float32, inputs)
+        batch, steps, units, drop_gates = _check('lstm', zx, kernel, h0, c0, mask, dropout)
         h = np.empty((batch, steps, units), np.float32)
         c, gates = np.empty_like(h), np.empty_like(zx)
-        _call(native.library().kcore_lstm_forward, (batch, steps, units), (zx, kernel, h0, c0, mask),
+        _call(native.library().kcore_lstm_forward, (batch, steps, units, drop_gates),
+              (zx, kernel, h0, c0, mask, dropout),
               (self.activation, self.inner_activation), (h, c, gates))
         for storage, value in zip(output_storage, (h, c, gates)):
             storage[0] = value
@@ -81,21 +86,33 @@ class LstmOp(Op):
         return [sequence, sequence, zx]
 
     def L_op(self, inputs, outputs, output_grads):
-        zx, kernel, h0, c0, mask = inputs
+        zx, kernel, h0, c0, mask, dropout = inputs
         h, c, gates = outputs
         grad_h, grad_c = [pt.zeros_like(out) if isinstance(grad.type, DisconnectedType)
                           else grad for grad, out in zip(output_grads[:2], (h, c))]
         grad_zx, grad_h0, grad_c0 = LstmGradOp(self.activation, self.inner_activation)(
-            kernel, h0, c0, mask, h, c, gates, grad_h, grad_c)
-        # dU = sum over steps of h_{t-1}^T dz_t: one product over all samples and steps.
+            kernel, h0, c0, mask, dropout, h, c, gates, grad_h, grad_c)
+        # dU = sum over steps of h_{t-1}^T dz_t (with dropout: of (h_{t-1} m_g)^T dz_g for
+        # each gate g): one product over all samples and steps per mask.
         units = kernel.shape[0]
         h_prev = pt.concatenate([h0[:, None], h[:, :-1]], axis=1)
-        grad_kernel = pt.dot(h_prev.reshape((-1, units)).T, grad_zx.reshape((-1, 4 * units)))
-        return [grad_zx, grad_kernel, grad_h0, grad_c0, pt.zeros_like(mask)]
+        product = lambda hp, dz, width: pt.dot(hp.reshape((-1, units)).T,
+                                               dz.reshape((-1, width)))
+        if dropout.ndim == 1:   # the empty array: no dropout
+            grad_kernel = product(h_prev, grad_zx, 4 * units)
+        elif dropout.ndim == 2:
+            grad_kernel = product(h_prev * dropout[:, None], grad_zx, 4 * units)
+        else:
+            grad_kernel = pt.concatenate(
+                [product(h_prev * dropout[:, None, g], grad_zx[:, :, g * units:(g + 1) * units],
+                         units) for g in range(4)], axis=1)
+        # The masks are constants of the training step: no gradient.
+        return [grad_zx, grad_kernel, grad_h0, grad_c0, pt.zeros_like(mask),
+                pt.zeros_like(dropout)]
 
 
 class LstmGradOp(Op):
-    """(U, h0, c0, mask, h, c, gates, dh, dc) -> the gradients of zx, h0 and c0."""
+    """(U, h0, c0, mask, dropout, h, c, gates, dh, dc) -> the gradients of zx, h0, c0."""
 
     __props__ = ('activation', 'inner_activation')
 
@@ -104,26 +121,29 @@ class LstmGradOp(Op):
 
     def make_node(self, *inputs):
         inputs = [pt.as_tensor_variable(v) for v in inputs]
-        return Apply(self, inputs, [inputs[6].type(), inputs[1].type(), inputs[2].type()])
+        return Apply(self, inputs, [inputs[7].type(), inputs[1].type(), inputs[2].type()])
 
     def perform(self, node, inputs, output_storage):
-        kernel, h0, c0, mask, h, c, gates, grad_h, grad_c = map(_float32, inputs)
-        batch, steps, units = _check('lstm gradient', gates, kernel, h0, c0, mask)
+        kernel, h0, c0, mask, dropout, h, c, gates, grad_h, grad_c = map(_float32, inputs)
+        batch, steps, units, drop_gates = _check('lstm gradient', gates, kernel, h0, c0, mask,
+                                                 dropout)
         grad_zx = np.empty_like(gates)
         grad_h0, grad_c0 = np.empty_like(h0), np.empty_like(c0)
-        _call(native.library().kcore_lstm_backward, (batch, steps, units),
-              (kernel, h0, c0, mask), (self.activation, self.inner_activation),
+        _call(native.library().kcore_lstm_backward, (batch, steps, units, drop_gates),
+              (kernel, h0, c0, mask, dropout), (self.activation, self.inner_activation),
               (h, c, gates, grad_h, grad_c, grad_zx, grad_h0, grad_c0))
         for storage, value in zip(output_storage, (grad_zx, grad_h0, grad_c0)):
             storage[0] = value
 
     def infer_shape(self, fgraph, node, shapes):
-        return [shapes[6], shapes[1], shapes[2]]
+        return [shapes[7], shapes[1], shapes[2]]
 
 
-def run(x, kernel, h0, c0, mask, activation, inner_activation):
+def run(x, kernel, h0, c0, mask, activation, inner_activation, dropout=None):
     """The fused Ops over float32 ``x`` (batch, time, 4 units): (h, c) at every step. ``mask``
-    is a float32 (batch, time) tensor or None (an empty array for the Op)."""
+    is a float32 (batch, time) tensor or None (an empty array for the Op); ``dropout`` the
+    recurrent dropout mask, (batch, units) or (batch, 4, units), or None."""
     mask = pt.zeros((0, 0), 'float32') if mask is None else mask
-    h, c, _ = LstmOp(activation, inner_activation)(x, kernel, h0, c0, mask)
+    dropout = pt.zeros((0,), 'float32') if dropout is None else dropout
+    h, c, _ = LstmOp(activation, inner_activation)(x, kernel, h0, c0, mask, dropout)
     return h, c

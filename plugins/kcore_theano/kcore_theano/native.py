@@ -7,13 +7,15 @@ generic scan and denormals are computed as they come.
 """
 import contextlib
 import ctypes
+import glob
 import os
 
 from kcore import native
 from kcore_theano import blas
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SOURCES = [os.path.join(HERE, name) for name in ('lstm_kernel.cc', 'fp_control.cc')]
+#: Every C++ file beside this module goes into the one library.
+SOURCES = sorted(glob.glob(os.path.join(HERE, '*.cc')))
 
 
 def _load():
@@ -26,8 +28,8 @@ def _load():
 #: The loaded library (ctypes), or None (with a warning, once).
 library = native.OnFirstUse(
     _load,
-    'kcore-theano: its native code could not be built, so LSTM layers run the generic scan '
-    '(slower) and denormal numbers are not flushed to zero.')
+    'kcore-theano: its native code could not be built, so LSTM, GRU and SimpleRNN layers run '
+    'the generic scan (slower) and denormal numbers are not flushed to zero.')
 
 
 def _build():
