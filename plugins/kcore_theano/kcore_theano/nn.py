@@ -10,6 +10,10 @@ separable: one axis at a time, the window's strided slices are combined by
 ``maximum`` or summed. Gradients come from PyTensor's differentiation of those ops;
 ``deconv2d`` is that gradient of the convolution w.r.t. its input. 'th' tensors are
 transposed to channels-last and back (views, no copies).
+
+float32 conv1d, conv2d and pool2d run native Ops instead (native_conv.py: im2col and
+sgemm per sample, over several threads; benchmarks/theano_conv.py compares both);
+conv3d, pool3d, deconv2d and separable_conv2d keep the graph above.
 """
 import itertools
 
@@ -28,7 +32,7 @@ from kcore.backend import arguments
 from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
 from kcore.backend.spatial_ops import SpatialOps
 from kcore.utils.conv_utils import same_padding
-from kcore_theano import fast_tanh
+from kcore_theano import fast_tanh, native_conv
 
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {3: (0, 2, 1), 4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
@@ -207,6 +211,26 @@ def _convolve(x, kernel, kshape, strides, border_mode, dilation):
     return pt.tensordot(patches, weights, axes=[[nsp + 1], [0]])
 
 
+def _native(*tensors):
+    """Whether the native Ops (native_conv.py) take these tensors: float32, library built."""
+    return (all(t.dtype == 'float32' for t in tensors)
+            and native_conv.library() is not None)
+
+
+def _native_conv(fn, x, kernel, kshape, strides, border_mode, dilation):
+    """The native conv2d Op; one spatial axis (conv1d) as images of one column."""
+    stack = kshape[-2]
+    if x.type.shape[-1] is not None and x.type.shape[-1] != stack:
+        raise ValueError('%s: the input has %d channels but the kernel expects %d.'
+                         % (fn, x.type.shape[-1], stack))
+    if len(strides) == 2:
+        return native_conv.conv2d(x, kernel, kshape, strides, border_mode, dilation)
+    kshape = (kshape[0], 1) + tuple(kshape[1:])
+    y = native_conv.conv2d(x.dimshuffle(0, 1, 'x', 2), kernel.reshape(kshape), kshape,
+                           strides + (1,), border_mode, dilation + (1,))
+    return y[:, :, 0, :]
+
+
 def _kernel_to_last(kernel, ordering):
     """'th' kernel (filters, stack, *taps) -> (*taps, stack, filters)."""
     if ordering != 'th':
@@ -348,8 +372,11 @@ class NNOps(SpatialOps):
     def _conv_nd(self, fn, x, kernel, ordering, strides, border_mode, dilation):
         x, kernel = _tensor(x), _tensor(kernel)
         kshape = _shape_to_last(_known_shape(fn, kernel), ordering)
-        y = _convolve(_to_last(x, ordering), _kernel_to_last(kernel, ordering), kshape,
-                      strides, border_mode, dilation)
+        x, kernel = _to_last(x, ordering), _kernel_to_last(kernel, ordering)
+        if len(strides) <= 2 and _native(x, kernel):
+            y = _native_conv(fn, x, kernel, kshape, strides, border_mode, dilation)
+        else:
+            y = _convolve(x, kernel, kshape, strides, border_mode, dilation)
         return _from_last(y, ordering)
 
     def deconv2d(self, x, kernel, output_shape, strides=(1, 1), border_mode='valid',
@@ -446,6 +473,10 @@ class NNOps(SpatialOps):
         strided slices with ``maximum`` ('same' pads with -inf), 'avg' sums them ('same'
         pads with 0) and divides by the number of in-image pixels of each window."""
         x = _tensor(x)
+        if len(strides) == 2 and _native(x):
+            y = native_conv.pool2d(_to_last(x, ordering), pool_size, strides, border_mode,
+                                   pool_mode)
+            return _from_last(y, ordering)
         first = 2 if ordering == 'th' else 1
         for i in range(len(strides)):
             x = _pool_axis(x, first + i, pool_size[i], strides[i], border_mode, pool_mode)

@@ -24,14 +24,17 @@ import pytensor.tensor as pt
 from pytensor.compile.sharedvalue import SharedVariable
 from pytensor.gradient import disconnected_grad
 from pytensor.graph.basic import Constant, Variable
+from pytensor.graph.rewriting.basic import in2out, node_rewriter
 from pytensor.graph.traversal import graph_inputs
+from pytensor.ifelse import IfElse
 from pytensor.printing import Print
+from pytensor.tensor.exceptions import NotScalarConstantError
 from pytensor.tensor.random.op import RandomVariable
 from pytensor.tensor.random.utils import RandomStream
 
 from kcore import config
 from kcore.backend.arguments import check_call_inputs, ignored_kwargs
-from kcore_theano import flat_elemwise, graph_rewrites, native
+from kcore_theano import flat_elemwise, graph_rewrites, native, threaded_dot
 
 _phase_var = None   # the symbolic learning phase (made on first use)
 _manual_init = False
@@ -169,9 +172,36 @@ class Function:
         options = {'on_unused_input': 'ignore', 'allow_input_downcast': True}
         mode = _default_mode()
         if mode is not None:
+            if not pairs and threaded_dot.available():  # predict: see threaded_dot.py
+                mode = mode.register((threaded_dot.threaded_dot, threaded_dot.REWRITE_POSITION))
             options['mode'] = mode
         options.update(kwargs)
         self._fn = pytensor.function(ins, outs, updates=pairs, **options)
+        # A fed learning phase, without updates (predict and test): calls at phase 0 run a
+        # second function compiled with the phase a constant 0, on the first such call.
+        # PyTensor fuses both branches of in_train_phase into one loop, so the generic
+        # function draws the dropout masks of every batch even at phase 0.
+        self._phase_at = next((i for i, x in enumerate(ins) if x is phase), None)
+        if pairs or 'givens' in kwargs or phase is None:
+            self._phase_at = None
+        self._test_fn, self._test_args = None, (ins, outs, phase, options)
+
+    def _at_test_phase(self):
+        if self._test_fn is None:
+            ins, outs, phase, options = self._test_args
+            rest = [x for i, x in enumerate(ins) if i != self._phase_at]
+            options = dict(options)
+            mode = pytensor.compile.mode.get_mode(options.get('mode'))
+            options['mode'] = mode.register((_constant_ifelse, 1.3))
+            options['givens'] = [(phase, pt.constant(np.uint8(0), dtype='uint8'))]
+            # Without the random generators' updates, the draws that only dropout used are
+            # dead code; a graph that still draws at phase 0 keeps its updates.
+            user_setting = options.pop('no_default_updates', False)
+            fn = pytensor.function(rest, outs, no_default_updates=True, **options)
+            if any(isinstance(node.op, RandomVariable) for node in fn.maker.fgraph.apply_nodes):
+                fn = pytensor.function(rest, outs, no_default_updates=user_setting, **options)
+            self._test_fn = fn
+        return self._test_fn
 
     def __call__(self, inputs):
         check_call_inputs(inputs, self.inputs)
@@ -181,10 +211,27 @@ class Function:
             inputs = list(inputs)
             for i, fmt, dtype in self._sparse_in:
                 inputs[i] = _sparse_value(inputs[i], fmt, dtype)
+        fn = self._fn
+        if self._phase_at is not None and not np.any(inputs[self._phase_at]):
+            fn = self._at_test_phase()
+            inputs = [v for i, v in enumerate(inputs) if i != self._phase_at]
         with native.denormals_flushed():
-            values = self._fn(*inputs)
+            values = fn(*inputs)
         return values[0] if self._single else values
 
+
+@node_rewriter([IfElse])
+def _constant_ifelse_node(fgraph, node):
+    """ifelse on a constant condition -> the branch it takes (PyTensor keeps the IfElse)."""
+    try:
+        condition = pt.get_underlying_scalar_constant_value(node.inputs[0])
+    except NotScalarConstantError:
+        return None
+    n = node.op.n_outs
+    return list(node.inputs[1:1 + n] if condition else node.inputs[1 + n:])
+
+
+_constant_ifelse = in2out(_constant_ifelse_node, name='kcore_constant_ifelse')
 
 _kcore_mode = []  # the mode made by _default_mode, once
 

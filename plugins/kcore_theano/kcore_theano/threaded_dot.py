@@ -1,0 +1,91 @@
+"""Matrix products of predict on several threads: PyTensor's Dot22 runs on one thread
+(scipy-openblas32 stays at one: see blas.py), so functions without updates replace float32
+Dot22 nodes by ThreadedDot, whose rows are shared among threads by ``kcore_sgemm_rows``
+(conv_kernel.cc) without the GIL. A thread that finds its core busy takes fewer row blocks
+instead of holding the others up, and small products stay on one thread. Training keeps
+Dot22. ``KCORE_THEANO_THREADED_DOT=0`` (or ``KCORE_THEANO_NATIVE_CONV=0``) keeps Dot22.
+"""
+import ctypes
+
+import numpy as np
+import pytensor.tensor as pt
+from pytensor.graph.basic import Apply
+from pytensor.graph.op import Op
+from pytensor.graph.rewriting.basic import in2out, node_rewriter
+from pytensor.tensor.blas import Dot22
+
+from kcore.native import switched_off
+from kcore_theano import native, native_conv
+
+# After PyTensor's in-place rewrites and flat_elemwise (99): Dot22 is final by then.
+REWRITE_POSITION = 99.5
+
+
+def _operand(array):
+    """(array, leading dimension, transposed) for sgemm without a copy where the array is
+    C- or Fortran-contiguous."""
+    if array.dtype != np.float32:
+        array = array.astype(np.float32)
+    if array.flags.c_contiguous:
+        return array, max(array.shape[1], 1), False
+    if array.flags.f_contiguous:
+        return array, max(array.shape[0], 1), True
+    array = np.ascontiguousarray(array)
+    return array, max(array.shape[1], 1), False
+
+
+class ThreadedDot(Op):
+    """(a (m, k), b (k, n)) float32 -> a b, the rows shared among threads."""
+
+    __props__ = ()
+
+    def make_node(self, a, b):
+        a, b = pt.as_tensor_variable(a), pt.as_tensor_variable(b)
+        if a.ndim != 2 or b.ndim != 2:
+            raise ValueError('ThreadedDot: expected two matrices; got %d and %d axes.'
+                             % (a.ndim, b.ndim))
+        shape = (a.type.shape[0], b.type.shape[1])
+        return Apply(self, [a, b], [pt.tensor(dtype='float32', shape=shape)])
+
+    def perform(self, node, inputs, output_storage):
+        (a, lda, ta), (b, ldb, tb) = map(_operand, inputs)
+        if a.shape[1] != b.shape[0]:
+            raise ValueError('ThreadedDot: shapes %s and %s do not fit a matrix product.'
+                             % (a.shape, b.shape))
+        m, k, n = a.shape[0], a.shape[1], b.shape[1]
+        c = native_conv._output(output_storage[0], (m, n))
+        if c.size and k == 0:
+            c.fill(0)
+        elif c.size:
+            pointer = lambda x: x.ctypes.data_as(ctypes.c_void_p)
+            native.library().kcore_sgemm_rows(
+                ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k), pointer(a),
+                ctypes.c_int64(lda), int(ta), pointer(b), ctypes.c_int64(ldb), int(tb),
+                pointer(c), native_conv.threads())
+
+    def infer_shape(self, fgraph, node, shapes):
+        return [(shapes[0][0], shapes[1][1])]
+
+
+# The least (k x n) a product's second operand must have, statically: a Python Op's call
+# costs some microseconds more than Dot22's, which would show in small products (a
+# recurrent step's inside a scan) and be won back only in large ones (a layer's weights).
+MIN_WEIGHTS = 1 << 18
+
+
+@node_rewriter([Dot22])
+def _threaded_dot_node(fgraph, node):
+    a, b = node.inputs
+    if node.outputs[0].dtype != 'float32' or a.dtype != 'float32' or b.dtype != 'float32':
+        return None
+    if None in b.type.shape or b.type.shape[0] * b.type.shape[1] < MIN_WEIGHTS:
+        return None
+    return [ThreadedDot()(a, b)]
+
+
+threaded_dot = in2out(_threaded_dot_node, name='kcore_threaded_dot')
+
+
+def available():
+    """Whether the native library is built and both switches are on."""
+    return not switched_off('KCORE_THEANO_THREADED_DOT') and native_conv.library() is not None
