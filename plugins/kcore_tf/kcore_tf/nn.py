@@ -155,7 +155,11 @@ class NNOps(SpatialOps):
         else:
             shape = [tf.shape(x)[i] if d is None else d for i, d in enumerate(noise_shape)]
         keep = tf.random.uniform(shape, dtype=x.dtype, seed=seed) >= _dtype_like(level, x)
-        return x * tf.cast(keep, x.dtype) / (1 - _dtype_like(level, x))
+        # The mask (0 or 1 / (1 - level), a cast and a product by a scalar: a select
+        # between scalars broadcasts slowly) times x: x's gradient is one product, and in
+        # in_train_phase's training branch no intermediate lies between x and the result
+        # (each one would get a zero gradient and a sum in the branch's gradient).
+        return x * (tf.cast(keep, x.dtype) * (1 / (1 - _dtype_like(level, x))))
 
     def l2_normalize(self, x, axis):
         return tf.math.l2_normalize(x, axis=axis, epsilon=1e-12)
