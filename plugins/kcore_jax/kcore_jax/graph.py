@@ -324,7 +324,53 @@ def _probe(node, mode):
                                           for t in inputs):
                 raise  # no unknown axis involved: a genuine error, raised where it was made
             return None
+    if node.fn is _getitem:
+        probes = _sliced_unknown(node.args, arg_probes, probes)
     return tuple(probes)
+
+
+def _sliced_unknown(args, arg_probes, probes):
+    """A slice of an axis of unknown length (other than ``:`` or ``::-1``) is of unknown
+    length, as in TensorFlow: ``x[:, :2]`` is 2 long only where x has 2 or more steps. The
+    probes, whose unknown axes are long, would read it as known; where they agree on it,
+    it takes the input's probe lengths instead."""
+    x, (_, items) = args
+    axes = _slice_axes(items, len(np.shape(arg_probes[x.uid][0])))
+    if axes is None:
+        return probes
+    sizes = [list(np.shape(p)) for p in probes]
+    inputs = [np.shape(p) for p in arg_probes[x.uid]]
+    changed = False
+    for a, b in axes:
+        if len({s[a] for s in inputs}) > 1 and len({s[b] for s in sizes}) == 1:
+            for s, shape in zip(sizes, inputs):
+                s[b] = shape[a]
+            changed = True
+    if not changed:
+        return probes
+    return [jax.ShapeDtypeStruct(tuple(s), p.dtype) for s, p in zip(sizes, probes)]
+
+
+def _slice_axes(items, ndim):
+    """(input axis, output axis) of each slice in an index other than the whole axis
+    (``:`` and ``::-1`` keep its length); None for an index with arrays or tensors."""
+    consumed = sum(1 for item in items if not (isinstance(item, tuple) and len(item) == 1))
+    axes, a, b = [], 0, 0
+    for item in items:
+        if isinstance(item, tuple) and len(item) == 4 and item[0] == _SLICE:
+            if not (item[1] is None and item[2] is None and item[3] in (None, 1, -1)):
+                axes.append((a, b))
+            a, b = a + 1, b + 1
+        elif isinstance(item, tuple) and len(item) == 1:
+            if item[0] is None:
+                b += 1
+            else:   # Ellipsis: the axes no other item takes
+                a, b = a + ndim - consumed, b + ndim - consumed
+        elif isinstance(item, (int, np.integer)):
+            a += 1
+        else:
+            return None
+    return axes
 
 
 def _same_probes(probes):

@@ -2,6 +2,7 @@
 per function and learning phase, the updated variables' buffers donated to it."""
 import contextlib
 import itertools
+import os
 
 import jax
 import jax.numpy as jnp
@@ -77,7 +78,7 @@ class Function:
             for (var, _), value in zip(pairs, values[:n_upd]):
                 new[var.uid] = jnp.asarray(value, var.value.dtype).reshape(var.value.shape)
             return values[n_upd:], tuple(new.get(v.uid, env[v.uid]) for v in updated)
-        return jax.jit(step, donate_argnums=(0,))
+        return jax.jit(step, donate_argnums=(0,), **compile_options())
 
     def __call__(self, arrays):
         arrays = list(arrays)
@@ -101,6 +102,23 @@ class Function:
             v.value = value
         outs = [np.asarray(o) for o in outs]
         return outs[0] if self.single else outs
+
+
+#: XLA's CPU options for kcore's programs. YNNPACK's convolutions (XLA's CPU default) are
+#: 3.5-5x slower than XLA's own on the convolutions of a small CNN, forward and backward
+#: (the kernel's gradient most); dense layers keep YNNPACK's matrix products.
+#: ``KCORE_JAX_YNN_FUSION`` replaces the list ('default': XLA's own choice).
+CPU_YNN_FUSION = 'LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT'
+
+
+def compile_options():
+    """``jax.jit``'s keyword arguments for kcore's programs on this platform."""
+    if jax.default_backend() != 'cpu':
+        return {}
+    fusion = os.environ.get('KCORE_JAX_YNN_FUSION', CPU_YNN_FUSION)
+    if fusion == 'default':
+        return {}
+    return {'compiler_options': {'xla_cpu_experimental_ynn_fusion_type': fusion}}
 
 
 def _feed(placeholder, value):

@@ -93,3 +93,42 @@ def test_the_cli_lists_the_backend():
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert 'jax' in out.stdout
+
+
+def test_a_slice_of_an_unknown_axis_is_of_unknown_length(K):
+    # As TensorFlow: x[:, :2] is 2 long only where x has 2 steps or more.
+    x = K.placeholder(shape=(None, None, 8))
+    assert K.int_shape(x[:, :2]) == (None, None, 8)
+    assert K.int_shape(x[:, :2] * 2.) == (None, None, 8)
+    assert K.int_shape(x[..., :2, 1:3]) == (None, None, 2)
+    assert K.int_shape(x[:, ::-1]) == (None, None, 8)
+    assert K.int_shape(x[:, 0]) == (None, 8)
+    assert K.int_shape(K.placeholder(shape=(None, 5))[:, :2]) == (None, 2)
+    out = K.function([x], [x[:, :2]])([np.ones((3, 1, 8))])[0]
+    assert out.shape == (3, 1, 8)
+
+
+def test_convolutions_on_cpu_are_compiled_without_ynnpack(K, monkeypatch):
+    import jax
+    if jax.default_backend() != 'cpu':
+        pytest.skip('an XLA CPU option')
+    monkeypatch.delenv('KCORE_JAX_YNN_FUSION', raising=False)
+    # (XLA leaves smaller convolutions than these, the cnn benchmark's second, to itself.)
+    x = K.placeholder(shape=(None, 26, 26, 32))
+    kernel = K.variable(np.ones((3, 3, 32, 64)))
+    f = K.function([x], [K.conv2d(x, kernel, dim_ordering='tf')])
+    data = np.ones((2, 26, 26, 32), 'float32')
+    np.testing.assert_allclose(f([data])[0], np.full((2, 24, 24, 64), 288.))
+    program = f._compiled[0]
+    text = program.lower((), (kernel.value,), (data,), np.uint32(0)).compile().as_text()
+    assert ' convolution(' in text
+    assert _ynn_convolutions(text) == []
+
+
+def _ynn_convolutions(hlo):
+    """The YNNPACK fusions of a compiled HLO text that contain a convolution."""
+    import re
+    bodies = dict(re.findall(r'^%(\S+) .*?\{\n(.*?)^\}', hlo, re.S | re.M))
+    return [name for name in re.findall(r'__ynn_fusion.*', hlo) and
+            re.findall(r'kind=kCustom, calls=%(\S+?),.*__ynn_fusion', hlo)
+            if ' convolution(' in bodies.get(name, '')]
