@@ -24,9 +24,7 @@ APPS = 'plugins/kcore_apps'
 # What the optional parts need: image preprocessing, plots, the scikit-learn wrappers and
 # the digits dataset, sparse checks (scipy).
 TEST_EXTRAS = ('pytest', 'scipy', 'pillow', 'pydot', 'scikit-learn')
-# kcore-jax joins the default run with its conformance suite; its whole-suite session
-# (tests-jax) is not in the default run yet: see plugins/kcore_jax/README.md.
-nox.options.sessions = ['tests-tensorflow', 'tests-theano', 'conformance-jax', 'reliability',
+nox.options.sessions = ['tests-tensorflow', 'tests-theano', 'tests-jax', 'reliability',
                         'parity', 'demo', 'examples']
 # PyTensor's compiled C code is cached here and reused by later runs.
 PYTENSOR_CACHE = os.path.join(os.path.expanduser('~'), '.cache', 'kcore', 'pytensor')
@@ -37,6 +35,9 @@ PYTENSOR_ENV = {'PYTENSOR_FLAGS': 'base_compiledir=%s,traceback__limit=0' % PYTE
 
 def _install_and_test(session, backend, plugin, paths):
     session.install('-e', '.', '-e', plugin, '-e', APPS, *TEST_EXTRAS)
+    # The backend's native kernels, built ahead (as CI and Docker images should), so the
+    # build's line and time show here rather than inside the first test that needs them.
+    session.run('kcore', 'build', '--backend', backend)
     session.run('pytest', *paths, *session.posargs, env=dict(PYTENSOR_ENV, KCORE_BACKEND=backend))
 
 
