@@ -26,8 +26,8 @@ def report_versions():
 
 @hookimpl
 def native_libraries():
-    # Build time measured on a 2-core Zen 4 VM with other work running: 60-75 s.
+    # Build times on a 2-core Zen 4 VM: 18 and 20 s idle, 50-170 s with other work running.
     return [Library('kcore_tf_lstm', 'the fused LSTM kernel', 'kcore_tf.fused_lstm:_build',
-                    seconds=60),
+                    seconds=20),
             Library('kcore_tf_rnn', 'the fused GRU and SimpleRNN kernels',
-                    'kcore_tf.fused_rnn:_build', seconds=50)]
+                    'kcore_tf.fused_rnn:_build', seconds=20)]
