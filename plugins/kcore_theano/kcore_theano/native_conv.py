@@ -11,6 +11,7 @@ import ctypes
 import os
 
 import numpy as np
+import pytensor
 import pytensor.tensor as pt
 from pytensor.graph.basic import Apply
 from pytensor.graph.op import Op
@@ -224,7 +225,24 @@ class Pool2dGrad(Pool2d):
         return [shapes[0]]
 
     def L_op(self, inputs, outputs, output_grads):
-        raise NotImplementedError('the gradient of the pooling gradient is not implemented.')
+        """Second order (a model trained on a pooling gradient, as the what-where
+        autoencoder): the result is linear in dy, dx = P(x)^T dy, so the gradient w.r.t. dy
+        is P(x) g: average pooling of g, or for max pooling g at each window's maximum, taken
+        as a Jacobian-vector product of the graph path's pooling (nn.py). Zero w.r.t. x
+        (piecewise constant in it)."""
+        x, dy = inputs
+        g = pt.cast(output_grads[0], 'float32')
+        if self.mode == 'avg':
+            return [pt.zeros_like(x), Pool2d(self.window, self.strides, self.border_mode,
+                                             'avg')(g)]
+        from kcore_theano import nn
+        y = x
+        for axis in (1, 2):
+            y = nn._pool_axis(y, axis, self.window[axis - 1], self.strides[axis - 1],
+                              self.border_mode, 'max')
+        u = y.type()   # J^T u is linear in u: its gradient w.r.t. u is J g, whatever u is
+        jvp = pytensor.grad(pt.sum(pytensor.grad(None, x, known_grads={y: u}) * g), u)
+        return [pt.zeros_like(x), pytensor.clone_replace(jvp, {u: pt.zeros_like(y)})]
 
 
 def _check_kernel(x_shape, kernel_shape, window):

@@ -198,3 +198,13 @@ def test_float64_and_a_failed_build_keep_the_graph_path(monkeypatch):
         assert native_conv.library() is None
     x = K.placeholder(shape=(1, 4, 4, 3))
     assert not _uses(K.pool2d(x, (2, 2), dim_ordering='tf'), NATIVE_OPS)
+
+
+@pytest.mark.parametrize('mode', ['max', 'avg'])
+def test_the_pooling_gradient_has_a_gradient(monkeypatch, mode):
+    """Second order, as the what-where autoencoder trains on a pooling gradient: the
+    gradient of a pooling gradient equals the graph path's."""
+    def build(x):
+        y = K.pool2d(x, (2, 2), (2, 2), 'valid', 'tf', mode)
+        return K.gradients(K.sum(y * y), [x])[0]
+    _same_on_both_paths(monkeypatch, build, _data(2, 6, 6, 3))
