@@ -4,7 +4,6 @@ kernels (``rnn_kernel.cc``, in kcore-theano's native library, see native.py) thr
 ctypes, without the GIL. Where the library can't be built, the layers run the generic
 scan; ``KCORE_THEANO_FUSED_GRU=0`` / ``KCORE_THEANO_FUSED_SIMPLE_RNN=0`` turn one off.
 """
-import ctypes
 
 import numpy as np
 import pytensor.tensor as pt
@@ -23,11 +22,6 @@ CELLS = {'gru': (3, 'KCORE_THEANO_FUSED_GRU', 'kcore_gru'),
 def library(cell):
     """The native library when ``cell``'s fused kernel is on and built, else None."""
     return None if switched_off(CELLS[cell][1]) else native.library()
-
-
-def _pointer(array):
-    """An array's data for C; an empty array (no mask, no dropout) as a null pointer."""
-    return array.ctypes.data_as(ctypes.c_void_p) if array.size else None
 
 
 def _check(cell, zx, kernel, h0, mask, dropout):
@@ -55,14 +49,8 @@ def _run(cell, direction, sizes, arrays, names, outputs):
     """Call ``<cell>_<direction>`` on the sizes, input arrays, activation names and output
     arrays, in the C function's order."""
     function = getattr(native.library(), '%s_%s' % (CELLS[cell][2], direction))
-    arguments = ([ctypes.c_int64(size) for size in sizes] + [_pointer(a) for a in arrays]
-                 + [name.encode() for name in names] + [_pointer(a) for a in outputs])
-    if function(*arguments) != 0:
+    if native.call_kernel(function, sizes, arrays, names, outputs) != 0:
         raise ValueError('%s: unknown activation in %s.' % (cell, names))
-
-
-def _float32(array):
-    return np.ascontiguousarray(array, dtype=np.float32)
 
 
 class CellOp(Op):
@@ -80,7 +68,7 @@ class CellOp(Op):
         return Apply(self, inputs, [pt.tensor3(dtype='float32').type() for _ in range(count)])
 
     def perform(self, node, inputs, output_storage):
-        zx, kernel, h0, mask, dropout = map(_float32, inputs)
+        zx, kernel, h0, mask, dropout = map(native.float32_array, inputs)
         batch, steps, units = _check(self.cell, zx, kernel, h0, mask, dropout)
         outputs = [np.empty((batch, steps, units), np.float32)]
         if self.cell == 'gru':
@@ -143,7 +131,7 @@ class CellGradOp(Op):
         return Apply(self, inputs, [zx_like.type(), inputs[1].type()])
 
     def perform(self, node, inputs, output_storage):
-        kernel, h0, mask, dropout, *sequences = map(_float32, inputs)
+        kernel, h0, mask, dropout, *sequences = map(native.float32_array, inputs)
         zx_like = sequences[1] if self.cell == 'gru' else sequences[0]
         sizes = _check(self.cell, zx_like, kernel, h0, mask, dropout)
         grad_zx, grad_h0 = np.empty_like(zx_like), np.empty_like(h0)

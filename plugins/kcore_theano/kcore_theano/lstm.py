@@ -4,7 +4,6 @@ kcore-theano's native library, see native.py) through ctypes, without the GIL. I
 products are lstm.h's SmallGemm, one thread as PyTensor's own. Where the library can't be
 built, ``K.lstm`` runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
 """
-import ctypes
 
 import numpy as np
 import pytensor.tensor as pt
@@ -21,18 +20,11 @@ def library():
     return None if switched_off('KCORE_THEANO_FUSED_LSTM') else native.library()
 
 
-def _float32(array):
-    return np.ascontiguousarray(array, dtype=np.float32)
-
-
 def _call(function, sizes, arrays, names, outputs):
     """Run the kernel's ``function`` on (batch, steps, units, dropout gates), the input
     arrays (an empty mask or dropout as a null pointer), the activation names and the
     output arrays."""
-    pointer = lambda a: a.ctypes.data_as(ctypes.c_void_p) if a.size else None
-    arguments = ([ctypes.c_int64(size) for size in sizes] + [pointer(a) for a in arrays]
-                 + [name.encode() for name in names] + [pointer(a) for a in outputs])
-    if function(*arguments) != 0:
+    if native.call_kernel(function, sizes, arrays, names, outputs) != 0:
         raise ValueError('lstm: unknown activation in %s.' % (names,))
 
 
@@ -70,7 +62,7 @@ class LstmOp(Op):
         return Apply(self, inputs, [sequence.type(), sequence.type(), sequence.type()])
 
     def perform(self, node, inputs, output_storage):
-        zx, kernel, h0, c0, mask, dropout = map(_float32, inputs)
+        zx, kernel, h0, c0, mask, dropout = map(native.float32_array, inputs)
         batch, steps, units, drop_gates = _check('lstm', zx, kernel, h0, c0, mask, dropout)
         h = np.empty((batch, steps, units), np.float32)
         c, gates = np.empty_like(h), np.empty_like(zx)
@@ -124,7 +116,8 @@ class LstmGradOp(Op):
         return Apply(self, inputs, [inputs[7].type(), inputs[1].type(), inputs[2].type()])
 
     def perform(self, node, inputs, output_storage):
-        kernel, h0, c0, mask, dropout, h, c, gates, grad_h, grad_c = map(_float32, inputs)
+        (kernel, h0, c0, mask, dropout, h, c, gates, grad_h,
+         grad_c) = map(native.float32_array, inputs)
         batch, steps, units, drop_gates = _check('lstm gradient', gates, kernel, h0, c0, mask,
                                                  dropout)
         grad_zx = np.empty_like(gates)

@@ -10,6 +10,8 @@ import ctypes
 import glob
 import os
 
+import numpy as np
+
 from kcore import native
 from kcore_theano import blas
 
@@ -57,3 +59,17 @@ def denormals_flushed():
     finally:
         loaded.kcore_restore_fp_control(previous)
 
+
+
+def float32_array(array):
+    """``array`` as a C-contiguous float32 array (a copy only where it is not one)."""
+    return np.ascontiguousarray(array, dtype=np.float32)
+
+
+def call_kernel(function, sizes, arrays, names, outputs):
+    """Call a recurrent kernel's C ``function`` on the sizes (int64), the input arrays (an
+    empty one, no mask or no dropout, as a null pointer), the activation names and the
+    output arrays; its status (0: done)."""
+    pointer = lambda a: a.ctypes.data_as(ctypes.c_void_p) if a.size else None
+    return function(*([ctypes.c_int64(size) for size in sizes] + [pointer(a) for a in arrays]
+                      + [name.encode() for name in names] + [pointer(a) for a in outputs]))

@@ -48,10 +48,6 @@ def _out_size(size, k, stride, dilation, border_mode):
     return (size + stride - 1) // stride
 
 
-def _float32(array):
-    return np.ascontiguousarray(array, dtype=np.float32)
-
-
 def _output(storage, shape):
     """The array of ``shape`` left in ``storage`` by the last call, or a new one: the
     compiled functions keep their intermediate arrays (session.py), so a large output is
@@ -116,7 +112,7 @@ class Conv2d(_Spatial):
         return Apply(self, [x, kernel], [self.out_type(x, kernel.type.shape[3])])
 
     def perform(self, node, inputs, output_storage):
-        x, kernel = map(_float32, inputs)
+        x, kernel = map(native.float32_array, inputs)
         _check_kernel(x.shape, kernel.shape, self.window)
         geometry, out = self.geometry(x.shape, kernel.shape[3])
         y = _output(output_storage[0], out + (kernel.shape[3],))
@@ -143,7 +139,7 @@ class Conv2dGradInput(_Spatial):
 
     def perform(self, node, inputs, output_storage):
         x, kernel, dy = inputs
-        kernel, dy = _float32(kernel), _float32(dy)
+        kernel, dy = native.float32_array(kernel), native.float32_array(dy)
         geometry, out = self.geometry(x.shape, kernel.shape[3])
         _check_grad(dy.shape, out + (kernel.shape[3],))
         dx = _output(output_storage[0], x.shape)
@@ -164,7 +160,7 @@ class Conv2dGradKernel(_Spatial):
 
     def perform(self, node, inputs, output_storage):
         x, kernel, dy = inputs
-        x, dy = _float32(x), _float32(dy)
+        x, dy = native.float32_array(x), native.float32_array(dy)
         geometry, out = self.geometry(x.shape, kernel.shape[3])
         _check_grad(dy.shape, out + (kernel.shape[3],))
         dkernel = _output(output_storage[0], kernel.shape)
@@ -190,7 +186,7 @@ class Pool2d(_Spatial):
         return Apply(self, [x], [self.out_type(x, x.type.shape[3])])
 
     def perform(self, node, inputs, output_storage):
-        x = _float32(inputs[0])
+        x = native.float32_array(inputs[0])
         geometry, out = self.geometry(x.shape, 0)
         y = _output(output_storage[0], out + (x.shape[3],))
         native.library().kcore_pool2d_forward(_pointer(geometry), self.mode == 'max',
@@ -214,7 +210,7 @@ class Pool2dGrad(Pool2d):
         return Apply(self, [x, dy], [pt.tensor(dtype='float32', shape=x.type.shape)])
 
     def perform(self, node, inputs, output_storage):
-        x, dy = map(_float32, inputs)
+        x, dy = map(native.float32_array, inputs)
         geometry, out = self.geometry(x.shape, 0)
         _check_grad(dy.shape, out + (x.shape[3],))
         dx = _output(output_storage[0], x.shape)

@@ -57,11 +57,10 @@ class ThreadedDot(Op):
         if c.size and k == 0:
             c.fill(0)
         elif c.size:
-            pointer = lambda x: x.ctypes.data_as(ctypes.c_void_p)
             native.library().kcore_sgemm_rows(
-                ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k), pointer(a),
-                ctypes.c_int64(lda), int(ta), pointer(b), ctypes.c_int64(ldb), int(tb),
-                pointer(c), native_conv.threads())
+                ctypes.c_int64(m), ctypes.c_int64(n), ctypes.c_int64(k), native_conv._pointer(a),
+                ctypes.c_int64(lda), int(ta), native_conv._pointer(b), ctypes.c_int64(ldb),
+                int(tb), native_conv._pointer(c), native_conv.threads())
 
     def infer_shape(self, fgraph, node, shapes):
         return [(shapes[0][0], shapes[1][1])]
