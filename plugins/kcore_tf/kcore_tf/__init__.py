@@ -30,4 +30,6 @@ def native_libraries():
     return [Library('kcore_tf_lstm', 'the fused LSTM kernel', 'kcore_tf.fused_lstm:_build',
                     seconds=20),
             Library('kcore_tf_rnn', 'the fused GRU and SimpleRNN kernels',
-                    'kcore_tf.fused_rnn:_build', seconds=20)]
+                    'kcore_tf.fused_rnn:_build', seconds=20),
+            Library('kcore_tf_adam_rows', 'the Adam kernel for embedding gradients',
+                    'kcore_tf.adam_rows:_build', seconds=20)]
