@@ -1,9 +1,13 @@
 """kcore-theano's native convolution and pooling Ops against the graph path they replace
-(KCORE_THEANO_NATIVE_CONV=0), on compare.py's cnn workload: training (batch 128) and
-predict (batch 1024). Both models live in one process and their epochs alternate, so both
-see the same machine load. Prints samples/s of each pair and the median ratio native/graph.
+(KCORE_THEANO_NATIVE_CONV=0), or another switch of kcore-theano on (1) against off (0)
+with ``--switch`` (KCORE_THEANO_CONV_FUSION: conv_fusion.py), on compare.py's cnn
+workload: training (batch 128) and predict (batch 1024). Both models live in one process
+and their epochs alternate, so both see the same machine load. Prints samples/s of each
+pair and the median ratio on/off.
 
     KCORE_BACKEND=theano .venv/bin/python benchmarks/theano_conv.py --pairs 5
+    KCORE_BACKEND=theano .venv/bin/python benchmarks/theano_conv.py --switch \
+        KCORE_THEANO_CONV_FUSION
 """
 import argparse
 import os
@@ -17,9 +21,10 @@ os.environ['KCORE_BACKEND'] = 'theano'
 import compare  # noqa: E402  (the workloads' data and sizes)
 
 
-def build(native_on):
-    """The cnn model of compare.py, compiled with the native Ops on or off."""
-    os.environ['KCORE_THEANO_NATIVE_CONV'] = '1' if native_on else '0'
+def build(switch, on):
+    """The cnn model of compare.py, compiled with the environment variable ``switch`` on
+    or off."""
+    os.environ[switch] = '1' if on else '0'
     from kcore.layers import Convolution2D, Dense, Dropout, Flatten, MaxPooling2D
     from kcore.models import Sequential
     from kcore.optimizers import Adadelta
@@ -45,8 +50,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('--pairs', type=int, default=5)
     parser.add_argument('--train-samples', type=int, default=1280)
+    parser.add_argument('--switch', default='KCORE_THEANO_NATIVE_CONV')
     args = parser.parse_args()
-    models = {'native': build(True), 'graph': build(False)}
+    models = {'on': build(args.switch, True), 'off': build(args.switch, False)}
     x, y = compare.make_data('cnn')
     x, y = x[:args.train_samples], y[:args.train_samples]
     xp, _ = compare.make_data('cnn_predict')
@@ -58,12 +64,13 @@ def main():
     for workload, run in runs.items():
         ratios = []
         for pair in range(args.pairs):
-            native, graph = run(models['native']), run(models['graph'])
-            ratios.append(native / graph)
-            print('%-12s pair %d: native %8.0f  graph %8.0f samples/s  ratio %.2f'
-                  % (workload, pair, native, graph, ratios[-1]), flush=True)
-        print('%-12s median native/graph: %.2f (load average %.2f)'
-              % (workload, statistics.median(ratios), os.getloadavg()[0]), flush=True)
+            on, off = run(models['on']), run(models['off'])
+            ratios.append(on / off)
+            print('%-12s pair %d: on %8.0f  off %8.0f samples/s  ratio %.2f'
+                  % (workload, pair, on, off, ratios[-1]), flush=True)
+        print('%-12s median on/off (%s): %.2f (load average %.2f)'
+              % (workload, args.switch, statistics.median(ratios), os.getloadavg()[0]),
+              flush=True)
 
 
 if __name__ == '__main__':

@@ -162,27 +162,87 @@ struct Window {
   int64_t count() const { return std::max<int64_t>(0, (y1 - y0) * (x1 - x0)); }
 };
 
+// The output of one sample's pooling: the max (is_max) or the mean of each window's
+// in-image pixels of `image` (g.rows, g.cols, g.channels).
+void PoolSample(const Geometry& g, bool is_max, const float* image, float* out) {
+  const int64_t c = g.channels;
+  for (int64_t oy = 0; oy < g.out_rows; ++oy) {
+    for (int64_t ox = 0; ox < g.out_cols; ++ox, out += c) {
+      const Window w(g, oy, ox);
+      std::fill(out, out + c, is_max ? -std::numeric_limits<float>::infinity() : 0.f);
+      for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+        for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+          const float* pixel = image + (iy * g.cols + ix) * c;
+          if (is_max) {
+            for (int64_t k = 0; k < c; ++k) out[k] = std::max(out[k], pixel[k]);
+          } else {
+            for (int64_t k = 0; k < c; ++k) out[k] += pixel[k];
+          }
+        }
+      }
+      if (!is_max) {
+        const float scale = 1.f / static_cast<float>(std::max<int64_t>(w.count(), 1));
+        for (int64_t k = 0; k < c; ++k) out[k] *= scale;
+      }
+    }
+  }
+}
+
+// y (rows, filters) = activation(y + bias), in place: the epilogue of a fused convolution,
+// while the sample's output is still in cache. relu keeps NaN, as PyTensor's maximum does.
+void BiasActivation(int64_t rows, int64_t filters, const float* bias, int activation,
+                    float* __restrict y) {
+  for (int64_t i = 0; i < rows; ++i, y += filters) {
+    if (bias != nullptr) {
+      for (int64_t k = 0; k < filters; ++k) y[k] += bias[k];
+    }
+    if (activation == 1) {
+      for (int64_t k = 0; k < filters; ++k) y[k] = y[k] < 0.f ? 0.f : y[k];
+    }
+  }
+}
+
 }  // namespace
+
+// y = pool(activation(x correlated with kernel + bias)): x (n, rows, cols, channels),
+// kernel (kr, kc, channels, filters), bias (filters) or null, activation 0 (linear) or 1
+// (relu); without `pool` (null) y is (n, out rows, out cols, filters), with it the pooling
+// of that (`pool` its geometry, on one sample's output) and the convolution's output of a
+// sample only lives in a buffer of its thread.
+extern "C" void kcore_conv2d_forward_fused(const int64_t* geometry, const float* x,
+                                           const float* kernel, const float* bias,
+                                           int activation, const int64_t* pool,
+                                           int pool_is_max, float* y, int threads) {
+  const Geometry g(geometry);
+  const int64_t pooled = pool == nullptr ? 0 : Geometry(pool).pooled();
+  std::vector<std::vector<float>> cols(std::max(threads, 1)), outs(std::max(threads, 1));
+  ForSamples(g.n, threads, g.n * g.out_image() * g.patch(), [&](int worker, int64_t i) {
+    std::vector<float>& col = cols[worker];
+    col.resize(g.positions() * g.patch());
+    float* out = y + i * g.out_image();
+    if (pool != nullptr) {
+      outs[worker].resize(g.out_image());
+      out = outs[worker].data();
+    }
+    Im2Col(g, x + i * g.image(), col.data());
+    if (g.patch() <= kSmallPatch) {
+      SmallProduct(g.positions(), g.filters, g.patch(), col.data(), kernel, out);
+    } else {
+      scipy_cblas_sgemm(kRowMajor, kNoTrans, kNoTrans, g.positions(), g.filters, g.patch(),
+                        1.f, col.data(), g.patch(), kernel, g.filters, 0.f, out, g.filters);
+    }
+    if (bias != nullptr || activation != 0) {
+      BiasActivation(g.positions(), g.filters, bias, activation, out);
+    }
+    if (pool != nullptr) PoolSample(Geometry(pool), pool_is_max, out, y + i * pooled);
+  });
+}
 
 // y (n, out rows, out cols, filters) = x (n, rows, cols, channels) correlated with
 // kernel (kr, kc, channels, filters).
 extern "C" void kcore_conv2d_forward(const int64_t* geometry, const float* x,
                                      const float* kernel, float* y, int threads) {
-  const Geometry g(geometry);
-  std::vector<std::vector<float>> cols(std::max(threads, 1));
-  ForSamples(g.n, threads, g.n * g.out_image() * g.patch(), [&](int worker, int64_t i) {
-    std::vector<float>& col = cols[worker];
-    col.resize(g.positions() * g.patch());
-    Im2Col(g, x + i * g.image(), col.data());
-    if (g.patch() <= kSmallPatch) {
-      SmallProduct(g.positions(), g.filters, g.patch(), col.data(), kernel,
-                   y + i * g.out_image());
-      return;
-    }
-    scipy_cblas_sgemm(kRowMajor, kNoTrans, kNoTrans, g.positions(), g.filters, g.patch(), 1.f,
-                      col.data(), g.patch(), kernel, g.filters, 0.f, y + i * g.out_image(),
-                      g.filters);
-  });
+  kcore_conv2d_forward_fused(geometry, x, kernel, nullptr, 0, nullptr, 0, y, threads);
 }
 
 // dx = the gradient w.r.t. x given dy: dcol = dy kernel^T, then col2im.
@@ -236,35 +296,126 @@ extern "C" void kcore_conv2d_grad_kernel(const int64_t* geometry, const float* x
   }
 }
 
+// dx of one sample (image: its pooling's input, grad: its output's gradient), see
+// kcore_pool2d_grad.
+static void PoolGradSample(const Geometry& g, bool is_max, const float* image,
+                           const float* grad, float* to) {
+  const int64_t c = g.channels;
+  std::fill(to, to + g.image(), 0.f);
+  std::vector<float> best_buffer(c), left_buffer(c);
+  float* __restrict best = best_buffer.data();
+  float* __restrict left = left_buffer.data();  // the gradient not yet given to a pixel
+  for (int64_t oy = 0; oy < g.out_rows; ++oy) {
+    for (int64_t ox = 0; ox < g.out_cols; ++ox, grad += c) {
+      const Window w(g, oy, ox);
+      if (!is_max) {
+        const float scale = 1.f / static_cast<float>(std::max<int64_t>(w.count(), 1));
+        for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+          for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+            float* __restrict pixel = to + (iy * g.cols + ix) * c;
+            for (int64_t k = 0; k < c; ++k) pixel[k] += grad[k] * scale;
+          }
+        }
+        continue;
+      }
+      std::fill(best, best + c, -std::numeric_limits<float>::infinity());
+      for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+        for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+          const float* pixel = image + (iy * g.cols + ix) * c;
+          for (int64_t k = 0; k < c; ++k) best[k] = std::max(best[k], pixel[k]);
+        }
+      }
+      std::copy(grad, grad + c, left);
+      for (int64_t iy = w.y0; iy < w.y1; ++iy) {
+        for (int64_t ix = w.x0; ix < w.x1; ++ix) {
+          const float* pixel = image + (iy * g.cols + ix) * c;
+          float* __restrict out = to + (iy * g.cols + ix) * c;
+          for (int64_t k = 0; k < c; ++k) {
+            const bool first = pixel[k] == best[k];
+            out[k] += first ? left[k] : 0.f;
+            left[k] = first ? 0.f : left[k];
+          }
+        }
+      }
+    }
+  }
+}
+
+// The gradients of y = activation(conv(x, kernel) + bias) given dy, in one pass over the
+// samples: each sample's dz = dy * activation'(y) stays in a buffer of its thread, from
+// which come the bias's and the kernel's gradient (summed per group of samples, then over
+// the groups in order, as kcore_conv2d_grad_kernel) and, where dx is not null, x's.
+// activation: 0 linear, 1 relu (dz is 0 where y is not above 0). With `pool` (the geometry
+// of a pooling of y, one sample), dy is the gradient of that pooling's output, and each
+// sample's gradient of y is made in the same buffer; without, y is only read for relu.
+extern "C" void kcore_conv2d_backward(const int64_t* geometry, const float* x,
+                                      const float* kernel, const float* y, const float* dy,
+                                      int activation, const int64_t* pool, int pool_is_max,
+                                      float* dx, float* dkernel, float* dbias, int threads) {
+  const Geometry g(geometry);
+  const int64_t size = g.patch() * g.filters + g.filters;  // dkernel, then dbias
+  // Small groups: a thread on a core that another process holds delays the call by one
+  // group at most.
+  const int64_t groups = std::max<int64_t>(1, std::min<int64_t>(g.n, 32));
+  std::vector<float> partial(groups * size, 0.f);
+  const int workers = std::max(threads, 1);
+  std::vector<std::vector<float>> cols(workers), dzs(workers);
+  const int64_t cost = (dx == nullptr ? 1 : 2) * g.n * g.out_image() * g.patch();
+  ForSamples(groups, threads, cost, [&](int worker, int64_t group) {
+    std::vector<float>& col = cols[worker];
+    col.resize(g.positions() * g.patch());
+    float* sum = partial.data() + group * size;
+    float* bias_sum = sum + g.patch() * g.filters;
+    for (int64_t i = group * g.n / groups; i < (group + 1) * g.n / groups; ++i) {
+      const float* grad = dy + i * g.out_image();
+      const float* out = y + i * g.out_image();
+      if (pool != nullptr) {
+        const Geometry p(pool);
+        dzs[worker].resize(g.out_image());
+        PoolGradSample(p, pool_is_max, out, dy + i * p.pooled(), dzs[worker].data());
+        grad = dzs[worker].data();
+      }
+      if (activation == 1) {
+        dzs[worker].resize(g.out_image());
+        float* dz = dzs[worker].data();  // may be grad itself: each element read, then set
+        for (int64_t k = 0; k < g.out_image(); ++k) dz[k] = out[k] > 0.f ? grad[k] : 0.f;
+        grad = dz;
+      }
+      for (int64_t p = 0; p < g.positions(); ++p) {
+        const float* row = grad + p * g.filters;
+        for (int64_t k = 0; k < g.filters; ++k) bias_sum[k] += row[k];
+      }
+      Im2Col(g, x + i * g.image(), col.data());
+      if (g.patch() <= kSmallPatch) {
+        SmallProductAt(g.positions(), g.filters, g.patch(), col.data(), grad, sum);
+      } else {
+        scipy_cblas_sgemm(kRowMajor, kTrans, kNoTrans, g.patch(), g.filters, g.positions(),
+                          1.f, col.data(), g.patch(), grad, g.filters, 1.f, sum, g.filters);
+      }
+      if (dx == nullptr) continue;
+      scipy_cblas_sgemm(kRowMajor, kNoTrans, kTrans, g.positions(), g.patch(), g.filters, 1.f,
+                        grad, g.filters, kernel, g.filters, 0.f, col.data(), g.patch());
+      float* to = dx + i * g.image();
+      std::fill(to, to + g.image(), 0.f);
+      Col2Im(g, col.data(), to);
+    }
+  });
+  std::fill(dkernel, dkernel + g.patch() * g.filters, 0.f);
+  std::fill(dbias, dbias + g.filters, 0.f);
+  for (int64_t group = 0; group < groups; ++group) {
+    const float* sum = partial.data() + group * size;
+    for (int64_t k = 0; k < g.patch() * g.filters; ++k) dkernel[k] += sum[k];
+    for (int64_t k = 0; k < g.filters; ++k) dbias[k] += sum[g.patch() * g.filters + k];
+  }
+}
+
 // y (n, out rows, out cols, channels): the max (is_max) or the mean of each window's
 // in-image pixels.
 extern "C" void kcore_pool2d_forward(const int64_t* geometry, int is_max, const float* x,
                                      float* y, int threads) {
   const Geometry g(geometry);
-  const int64_t c = g.channels;
   ForSamples(g.n, threads, g.n * g.pooled() * g.kr * g.kc, [&](int, int64_t i) {
-    const float* image = x + i * g.image();
-    float* out = y + i * g.pooled();
-    for (int64_t oy = 0; oy < g.out_rows; ++oy) {
-      for (int64_t ox = 0; ox < g.out_cols; ++ox, out += c) {
-        const Window w(g, oy, ox);
-        std::fill(out, out + c, is_max ? -std::numeric_limits<float>::infinity() : 0.f);
-        for (int64_t iy = w.y0; iy < w.y1; ++iy) {
-          for (int64_t ix = w.x0; ix < w.x1; ++ix) {
-            const float* pixel = image + (iy * g.cols + ix) * c;
-            if (is_max) {
-              for (int64_t k = 0; k < c; ++k) out[k] = std::max(out[k], pixel[k]);
-            } else {
-              for (int64_t k = 0; k < c; ++k) out[k] += pixel[k];
-            }
-          }
-        }
-        if (!is_max) {
-          const float scale = 1.f / static_cast<float>(std::max<int64_t>(w.count(), 1));
-          for (int64_t k = 0; k < c; ++k) out[k] *= scale;
-        }
-      }
-    }
+    PoolSample(g, is_max, x + i * g.image(), y + i * g.pooled());
   });
 }
 
@@ -275,49 +426,8 @@ extern "C" void kcore_pool2d_forward(const int64_t* geometry, int is_max, const 
 extern "C" void kcore_pool2d_grad(const int64_t* geometry, int is_max, const float* x,
                                   const float* dy, float* dx, int threads) {
   const Geometry g(geometry);
-  const int64_t c = g.channels;
   ForSamples(g.n, threads, 2 * g.n * g.pooled() * g.kr * g.kc, [&](int, int64_t i) {
-    const float* image = x + i * g.image();
-    const float* grad = dy + i * g.pooled();
-    float* to = dx + i * g.image();
-    std::fill(to, to + g.image(), 0.f);
-    std::vector<float> best_buffer(c), left_buffer(c);
-    float* __restrict best = best_buffer.data();
-    float* __restrict left = left_buffer.data();  // the gradient not yet given to a pixel
-    for (int64_t oy = 0; oy < g.out_rows; ++oy) {
-      for (int64_t ox = 0; ox < g.out_cols; ++ox, grad += c) {
-        const Window w(g, oy, ox);
-        if (!is_max) {
-          const float scale = 1.f / static_cast<float>(std::max<int64_t>(w.count(), 1));
-          for (int64_t iy = w.y0; iy < w.y1; ++iy) {
-            for (int64_t ix = w.x0; ix < w.x1; ++ix) {
-              float* __restrict pixel = to + (iy * g.cols + ix) * c;
-              for (int64_t k = 0; k < c; ++k) pixel[k] += grad[k] * scale;
-            }
-          }
-          continue;
-        }
-        std::fill(best, best + c, -std::numeric_limits<float>::infinity());
-        for (int64_t iy = w.y0; iy < w.y1; ++iy) {
-          for (int64_t ix = w.x0; ix < w.x1; ++ix) {
-            const float* pixel = image + (iy * g.cols + ix) * c;
-            for (int64_t k = 0; k < c; ++k) best[k] = std::max(best[k], pixel[k]);
-          }
-        }
-        std::copy(grad, grad + c, left);
-        for (int64_t iy = w.y0; iy < w.y1; ++iy) {
-          for (int64_t ix = w.x0; ix < w.x1; ++ix) {
-            const float* pixel = image + (iy * g.cols + ix) * c;
-            float* __restrict out = to + (iy * g.cols + ix) * c;
-            for (int64_t k = 0; k < c; ++k) {
-              const bool first = pixel[k] == best[k];
-              out[k] += first ? left[k] : 0.f;
-              left[k] = first ? 0.f : left[k];
-            }
-          }
-        }
-      }
-    }
+    PoolGradSample(g, is_max, x + i * g.image(), dy + i * g.pooled(), dx + i * g.image());
   });
 }
 

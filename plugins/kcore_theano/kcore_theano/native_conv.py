@@ -5,7 +5,9 @@ shared among threads (``threads()``). Gradients are Ops too, so ``pytensor.grad`
 
 ``K.conv1d``/``K.conv2d`` and ``K.pool2d`` of float32 tensors use them (nn.py); where the
 library can't be built, or with ``KCORE_THEANO_NATIVE_CONV=0``, they run the graph of
-strided slices and one product instead.
+strided slices and one product instead. Compiled functions replace a convolution with its
+bias, relu and pooling by Conv2dFused, and its gradients by Conv2dBackward
+(conv_fusion.py).
 """
 import ctypes
 import os
@@ -57,6 +59,10 @@ def _output(storage, shape):
         return kept
     storage[0] = np.empty(shape, np.float32)
     return storage[0]
+
+
+#: The activations Conv2dFused computes, with their codes in conv_kernel.cc.
+ACTIVATIONS = {'linear': 0, 'relu': 1}
 
 
 def _pointer(array):
@@ -130,6 +136,71 @@ class Conv2d(_Spatial):
         return [Conv2dGradInput(*props)(x, kernel, dy), Conv2dGradKernel(*props)(x, kernel, dy)]
 
 
+class Conv2dFused(_Spatial):
+    """(x, kernel, bias (filters,)) -> ``activation`` ('linear' or 'relu') of Conv2d's
+    output plus the bias, then, where ``pool`` is (window, strides, border_mode, mode), that
+    pooled: one pass in each sample's epilogue instead of separate ones over the whole
+    output. conv_fusion.py puts it in compiled graphs; with ``pool``, the convolution's
+    output is never stored (a predict function's conv + relu + pool)."""
+
+    __props__ = _Spatial.__props__ + ('activation', 'pool')
+
+    def __init__(self, window, strides, dilation, border_mode, activation='linear', pool=None):
+        super().__init__(window, strides, dilation, border_mode)
+        if activation not in ACTIVATIONS:
+            raise ValueError('Conv2dFused: activation must be one of %s; got %r.'
+                             % (sorted(ACTIVATIONS), activation))
+        self.activation = activation
+        self.pool = None if pool is None else (tuple(pool[0]), tuple(pool[1])) + tuple(pool[2:])
+
+    def pooling(self):
+        """The Pool2d Op of ``pool`` (None without)."""
+        return None if self.pool is None else Pool2d(*self.pool)
+
+    def make_node(self, x, kernel, bias):
+        x, kernel, bias = map(pt.as_tensor_variable, (x, kernel, bias))
+        out = self.out_type(x, kernel.type.shape[3])
+        if self.pool is not None:
+            out = self.pooling().out_type(out, kernel.type.shape[3])
+        return Apply(self, [x, kernel, bias], [out])
+
+    def perform(self, node, inputs, output_storage):
+        x, kernel, bias = map(native.float32_array, inputs)
+        _check_kernel(x.shape, kernel.shape, self.window)
+        if bias.shape != (kernel.shape[3],):
+            raise ValueError('conv2d: the bias must have shape (%d,) for a kernel of shape %s; '
+                             'got %s.' % (kernel.shape[3], kernel.shape, bias.shape))
+        geometry, out = self.geometry(x.shape, kernel.shape[3])
+        pool, pool_geometry = self.pooling(), None
+        if pool is not None:
+            pool_geometry, out = pool.geometry((1,) + out[1:] + (kernel.shape[3],), 0)
+            pool_geometry[0], out = x.shape[0], (x.shape[0],) + out[1:]
+        y = _output(output_storage[0], out + (kernel.shape[3],))
+        native.library().kcore_conv2d_forward_fused(
+            _pointer(geometry), _pointer(x), _pointer(kernel), _pointer(bias),
+            ACTIVATIONS[self.activation],
+            None if pool is None else _pointer(pool_geometry), pool is not None and
+            pool.mode == 'max', _pointer(y), threads())
+
+    def infer_shape(self, fgraph, node, shapes):
+        x, kernel, _ = shapes
+        out = (x[0],) + self.out_size(x[1], x[2]) + (kernel[3],)
+        pool = self.pooling()
+        return [out if pool is None else (x[0],) + pool.out_size(out[1], out[2]) + (kernel[3],)]
+
+    def L_op(self, inputs, outputs, output_grads):
+        if self.pool is not None:
+            raise NotImplementedError('Conv2dFused with pooling is built for predict '
+                                      'functions only; it has no gradient.')
+        x, kernel, _ = inputs
+        dz = pt.cast(output_grads[0], 'float32')
+        if self.activation == 'relu':  # 0 at a pre-activation of exactly 0, as TensorFlow
+            dz = pt.switch(pt.gt(outputs[0], 0), dz, pt.zeros((), 'float32'))
+        props = (self.window, self.strides, self.dilation, self.border_mode)
+        return [Conv2dGradInput(*props)(x, kernel, dz), Conv2dGradKernel(*props)(x, kernel, dz),
+                pt.sum(dz, axis=(0, 1, 2))]
+
+
 class Conv2dGradInput(_Spatial):
     """(x, kernel, dy) -> the gradient w.r.t. x (x is only read for its shape)."""
 
@@ -169,6 +240,56 @@ class Conv2dGradKernel(_Spatial):
 
     def infer_shape(self, fgraph, node, shapes):
         return [shapes[1]]
+
+
+class Conv2dBackward(_Spatial):
+    """(x, kernel, y, dy) -> (the kernel's gradient, the bias's, and where ``input_grad``
+    x's) of y = ``activation``(conv2d(x, kernel) + bias), in one pass over the samples
+    instead of an element-wise loop, a sum and two gradient Ops, each over the whole dy
+    (conv_fusion.py). With ``pool`` (as Conv2dFused's), dy is the gradient of y's pooling
+    and y that pooling's input; without, y is only read for relu."""
+
+    __props__ = _Spatial.__props__ + ('activation', 'input_grad', 'pool')
+
+    def __init__(self, window, strides, dilation, border_mode, activation, input_grad,
+                 pool=None):
+        super().__init__(window, strides, dilation, border_mode)
+        self.activation, self.input_grad = activation, bool(input_grad)
+        self.pool = None if pool is None else (tuple(pool[0]), tuple(pool[1])) + tuple(pool[2:])
+
+    def make_node(self, x, kernel, y, dy):
+        x, kernel, y, dy = map(pt.as_tensor_variable, (x, kernel, y, dy))
+        outputs = [pt.tensor(dtype='float32', shape=kernel.type.shape),
+                   pt.tensor(dtype='float32', shape=kernel.type.shape[3:])]
+        if self.input_grad:
+            outputs.append(pt.tensor(dtype='float32', shape=x.type.shape))
+        return Apply(self, [x, kernel, y, dy], outputs)
+
+    def perform(self, node, inputs, output_storage):
+        x, kernel, y, dy = map(native.float32_array, inputs)
+        geometry, out = self.geometry(x.shape, kernel.shape[3])
+        out += (kernel.shape[3],)
+        pool, pool_geometry, dy_shape = None, None, out
+        if self.pool is not None:
+            pool = Pool2d(*self.pool)
+            pool_geometry, pooled = pool.geometry((1,) + out[1:], 0)
+            dy_shape = out[:1] + pooled[1:] + out[3:]
+        _check_grad(dy.shape, dy_shape)
+        if self.activation != 'linear' or pool is not None:
+            _check_grad(y.shape, out)
+        dkernel = _output(output_storage[0], kernel.shape)
+        dbias = _output(output_storage[1], kernel.shape[3:])
+        dx = _output(output_storage[2], x.shape) if self.input_grad else None
+        native.library().kcore_conv2d_backward(
+            _pointer(geometry), _pointer(x), _pointer(kernel), _pointer(y), _pointer(dy),
+            ACTIVATIONS[self.activation],
+            None if pool is None else _pointer(pool_geometry), pool is not None and
+            pool.mode == 'max', None if dx is None else _pointer(dx), _pointer(dkernel),
+            _pointer(dbias), threads())
+
+    def infer_shape(self, fgraph, node, shapes):
+        x, kernel = shapes[:2]
+        return [kernel, kernel[3:]] + ([x] if self.input_grad else [])
 
 
 class Pool2d(_Spatial):
