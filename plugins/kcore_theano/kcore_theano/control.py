@@ -13,7 +13,7 @@ from pytensor.scalar import upcast
 
 from kcore.backend.arguments import ctc_search
 from kcore.backend.ctc import dictionary_decode
-from kcore_theano import fused_rnn, lstm, rnn
+from kcore_theano import fused_rnn, fused_update, lstm, rnn
 from kcore_theano.rnn import match as _match, scan as _scan
 
 
@@ -205,6 +205,10 @@ class ControlOps:
     def _fused_simple_rnn_kernel(self):
         """The fused Ops of ``kcore_theano.fused_rnn`` where they are built and on."""
         return None if fused_rnn.library('simple_rnn') is None else fused_rnn.simple_rnn
+
+    def _fused_update(self, rule, param, grad, state, **hyper):
+        """Adam's step as one native Op (``fused_update``) where it is built and on."""
+        return fused_update.fused_update(rule, param, grad, state, hyper)
 
     # ------------------------------------------------------------------ switch
     def switch(self, condition, then_expression, else_expression):

@@ -1,8 +1,9 @@
 """``K.gru`` and ``K.simple_rnn`` on PyTensor: the fused loops of kcore/native/gru.h and
 simple_rnn.h as Ops (each sequence and its gradient), whose ``perform`` calls the compiled
 kernels (``rnn_kernel.cc``, in kcore-theano's native library, see native.py) through
-ctypes, without the GIL. Where the library can't be built, the layers run the generic
-scan; ``KCORE_THEANO_FUSED_GRU=0`` / ``KCORE_THEANO_FUSED_SIMPLE_RNN=0`` turn one off.
+ctypes, without the GIL, the batch split into blocks of rows on ``lstm.threads()`` threads.
+Where the library can't be built, the layers run the generic scan;
+``KCORE_THEANO_FUSED_GRU=0`` / ``KCORE_THEANO_FUSED_SIMPLE_RNN=0`` turn one off.
 """
 
 import numpy as np
@@ -12,7 +13,7 @@ from pytensor.graph.basic import Apply
 from pytensor.graph.op import Op
 
 from kcore.native import switched_off
-from kcore_theano import native
+from kcore_theano import lstm, native
 
 #: Per cell: (gates, the switch that turns its kernel off, the C functions' prefix).
 CELLS = {'gru': (3, 'KCORE_THEANO_FUSED_GRU', 'kcore_gru'),
@@ -49,7 +50,7 @@ def _run(cell, direction, sizes, arrays, names, outputs):
     """Call ``<cell>_<direction>`` on the sizes, input arrays, activation names and output
     arrays, in the C function's order."""
     function = getattr(native.library(), '%s_%s' % (CELLS[cell][2], direction))
-    if native.call_kernel(function, sizes, arrays, names, outputs) != 0:
+    if native.call_kernel(function, sizes, arrays, names, outputs, lstm.threads()) != 0:
         raise ValueError('%s: unknown activation in %s.' % (cell, names))
 
 

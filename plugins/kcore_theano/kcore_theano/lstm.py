@@ -1,9 +1,12 @@
 """``K.lstm`` on PyTensor: the fused loop of kcore/native/lstm.h as two Ops, the sequence
 and its gradient, whose ``perform`` calls the compiled kernel (``lstm_kernel.cc``, in
 kcore-theano's native library, see native.py) through ctypes, without the GIL. Its matrix
-products are lstm.h's SmallGemm, one thread as PyTensor's own. Where the library can't be
-built, ``K.lstm`` runs the generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
+products are lstm.h's SmallGemm; the batch is split into blocks of rows that run the whole
+sequence on ``threads()`` threads. Where the library can't be built, ``K.lstm`` runs the
+generic scan; ``KCORE_THEANO_FUSED_LSTM=0`` turns it off.
 """
+
+import os
 
 import numpy as np
 import pytensor.tensor as pt
@@ -12,7 +15,7 @@ from pytensor.graph.basic import Apply
 from pytensor.graph.op import Op
 
 from kcore.native import switched_off
-from kcore_theano import native
+from kcore_theano import native, native_conv
 
 
 def library():
@@ -20,11 +23,23 @@ def library():
     return None if switched_off('KCORE_THEANO_FUSED_LSTM') else native.library()
 
 
+def threads():
+    """Threads per call of the recurrent kernels (LSTM, GRU, SimpleRNN):
+    ``KCORE_THEANO_RNN_THREADS``, else the cores this process may use (as the native
+    convolutions: ``native_conv.threads``). Read at every call."""
+    value = os.environ.get('KCORE_THEANO_RNN_THREADS', '').strip()
+    if not value:
+        return native_conv.threads()
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError('KCORE_THEANO_RNN_THREADS must be a positive integer; got %r.' % value)
+    return int(value)
+
+
 def _call(function, sizes, arrays, names, outputs):
     """Run the kernel's ``function`` on (batch, steps, units, dropout gates), the input
     arrays (an empty mask or dropout as a null pointer), the activation names and the
     output arrays."""
-    if native.call_kernel(function, sizes, arrays, names, outputs) != 0:
+    if native.call_kernel(function, sizes, arrays, names, outputs, threads()) != 0:
         raise ValueError('lstm: unknown activation in %s.' % (names,))
 
 

@@ -66,10 +66,11 @@ def float32_array(array):
     return np.ascontiguousarray(array, dtype=np.float32)
 
 
-def call_kernel(function, sizes, arrays, names, outputs):
+def call_kernel(function, sizes, arrays, names, outputs, threads=1):
     """Call a recurrent kernel's C ``function`` on the sizes (int64), the input arrays (an
-    empty one, no mask or no dropout, as a null pointer), the activation names and the
-    output arrays; its status (0: done)."""
+    empty one, no mask or no dropout, as a null pointer), the activation names, the output
+    arrays and the most threads it may use; its status (0: done)."""
     pointer = lambda a: a.ctypes.data_as(ctypes.c_void_p) if a.size else None
     return function(*([ctypes.c_int64(size) for size in sizes] + [pointer(a) for a in arrays]
-                      + [name.encode() for name in names] + [pointer(a) for a in outputs]))
+                      + [name.encode() for name in names] + [pointer(a) for a in outputs]
+                      + [ctypes.c_int(threads)]))

@@ -1,8 +1,10 @@
 // kcore's fused GRU and SimpleRNN for the PyTensor backend: kcore/native/gru.h and
 // simple_rnn.h with scipy-openblas32's matrix product, as C functions that
-// kcore_theano/fused_rnn.py calls through ctypes. Each returns 0, or -1 for an activation
-// name the kernels don't know.
+// kcore_theano/fused_rnn.py calls through ctypes. The batch is split into blocks of rows
+// that run the whole sequence on up to ``threads`` threads (row_blocks.h). Each returns 0,
+// or -1 for an activation name the kernels don't know.
 #include "gru.h"
+#include "row_blocks.h"
 #include "simple_rnn.h"
 
 extern "C" void scipy_cblas_sgemm(int order, int transpose_a, int transpose_b, int m, int n,
@@ -33,15 +35,27 @@ bool ParseSimpleRnn(int64_t batch, int64_t steps, int64_t units, const float* U,
   return kcore_lstm::ParseActivation(act, &s->act);
 }
 
+// The rows [begin, end) of a sequence of `gates` gates, on up to `threads` threads: a
+// thread for each ~4M multiply-adds of recurrent products, two blocks per thread of at least
+// 4 rows.
+template <typename Work>
+void InBlocks(int64_t batch, int64_t steps, int64_t units, int64_t gates, int threads,
+              const Work& work) {
+  kcore_theano::ForRowBlocks(batch, threads, batch * steps * gates * units * units,
+                             4 << 20, 4, 2, work);
+}
+
 }  // namespace
 
 extern "C" int kcore_gru_forward(int64_t batch, int64_t steps, int64_t units, const float* zx,
                                  const float* U, const float* h0, const float* mask,
                                  const float* dropout, const char* act, const char* inner,
-                                 float* h, float* gates) {
+                                 float* h, float* gates, int threads) {
   kcore_gru::Sequence s;
   if (!ParseGru(batch, steps, units, U, h0, mask, dropout, act, inner, &s)) return -1;
-  kcore_gru::Forward(s, zx, h, gates, 0, batch, RnnBlasGemm);
+  InBlocks(batch, steps, units, 3, threads, [&](int64_t begin, int64_t end) {
+    kcore_gru::Forward(s, zx, h, gates, begin, end, RnnBlasGemm);
+  });
   return 0;
 }
 
@@ -49,20 +63,24 @@ extern "C" int kcore_gru_backward(int64_t batch, int64_t steps, int64_t units,
                                   const float* U, const float* h0, const float* mask,
                                   const float* dropout, const char* act, const char* inner,
                                   const float* h, const float* gates, const float* grad_h,
-                                  float* grad_zx, float* grad_h0) {
+                                  float* grad_zx, float* grad_h0, int threads) {
   kcore_gru::Sequence s;
   if (!ParseGru(batch, steps, units, U, h0, mask, dropout, act, inner, &s)) return -1;
-  kcore_gru::Backward(s, h, gates, grad_h, grad_zx, grad_h0, 0, batch, RnnBlasGemm);
+  InBlocks(batch, steps, units, 3, threads, [&](int64_t begin, int64_t end) {
+    kcore_gru::Backward(s, h, gates, grad_h, grad_zx, grad_h0, begin, end, RnnBlasGemm);
+  });
   return 0;
 }
 
 extern "C" int kcore_simple_rnn_forward(int64_t batch, int64_t steps, int64_t units,
                                         const float* zx, const float* U, const float* h0,
                                         const float* mask, const float* dropout,
-                                        const char* act, float* h) {
+                                        const char* act, float* h, int threads) {
   kcore_simple_rnn::Sequence s;
   if (!ParseSimpleRnn(batch, steps, units, U, h0, mask, dropout, act, &s)) return -1;
-  kcore_simple_rnn::Forward(s, zx, h, 0, batch, RnnBlasGemm);
+  InBlocks(batch, steps, units, 1, threads, [&](int64_t begin, int64_t end) {
+    kcore_simple_rnn::Forward(s, zx, h, begin, end, RnnBlasGemm);
+  });
   return 0;
 }
 
@@ -70,9 +88,11 @@ extern "C" int kcore_simple_rnn_backward(int64_t batch, int64_t steps, int64_t u
                                          const float* U, const float* h0, const float* mask,
                                          const float* dropout, const char* act,
                                          const float* h, const float* grad_h, float* grad_zx,
-                                         float* grad_h0) {
+                                         float* grad_h0, int threads) {
   kcore_simple_rnn::Sequence s;
   if (!ParseSimpleRnn(batch, steps, units, U, h0, mask, dropout, act, &s)) return -1;
-  kcore_simple_rnn::Backward(s, h, grad_h, grad_zx, grad_h0, 0, batch, RnnBlasGemm);
+  InBlocks(batch, steps, units, 1, threads, [&](int64_t begin, int64_t end) {
+    kcore_simple_rnn::Backward(s, h, grad_h, grad_zx, grad_h0, begin, end, RnnBlasGemm);
+  });
   return 0;
 }
