@@ -2,11 +2,14 @@
 unrolled), ``switch``, the learning phase and the higher-order functions. A step
 function is called once on stand-in tensors; the sub-graph it builds is evaluated in
 the loop's body."""
+import os
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from kcore.backend import arguments
+from kcore_jax import fused_rnn
 from kcore_jax.graph import Bound, Item, Subgraph, Tensor
 from kcore_jax.session import as_tensor as _t
 
@@ -89,6 +92,22 @@ def _fold(ctx, elems, initializer, frontier, sub, backwards):
     return jax.lax.scan(body, initializer, elems, reverse=backwards)[0]
 
 
+#: The kernels of ``fused_rnn`` that ``K.lstm``/``K.gru`` run (both measured faster than
+#: the protocol's step loop, forward and gradient); the others take the step loop on
+#: ``rnn``. ``KCORE_JAX_FUSED_RNN`` replaces the list ('lstm', 'gru', or '0' for none).
+FUSED_RNN_DEFAULT = 'lstm,gru'
+
+
+def fused_rnn_enabled(kind):
+    """Whether ``K.<kind>`` runs ``fused_rnn``'s kernel."""
+    chosen = os.environ.get('KCORE_JAX_FUSED_RNN', FUSED_RNN_DEFAULT)
+    return kind in [k.strip() for k in chosen.split(',')]
+
+
+def _optional(x):
+    return None if x is None else _t(x)
+
+
 class ControlOps:
     """rnn, switch, learning phases and the higher-order functions."""
 
@@ -115,6 +134,27 @@ class ControlOps:
         if phase:
             last._uses_learning_phase = outputs._uses_learning_phase = True
         return last, outputs, results
+
+    # ------------------------------------------------------- fused recurrences
+    def _fused_lstm_kernel(self):
+        if not fused_rnn_enabled('lstm'):
+            return None
+
+        def kernel(x, U, h0, c0, mask, activation, inner_activation, dropout=None):
+            group = Tensor(lambda ctx, x, U, h, c, m, d: fused_rnn.lstm(
+                x, U, h, c, m, activation, inner_activation, d),
+                (_t(x), _t(U), _t(h0), _t(c0), _optional(mask), _optional(dropout)))
+            return Item(group, 0), Item(group, 1)
+        return kernel
+
+    def _fused_gru_kernel(self):
+        if not fused_rnn_enabled('gru'):
+            return None
+
+        def kernel(x, U, h0, mask, dropout, activation, inner_activation):
+            return Tensor(lambda ctx, *a: fused_rnn.gru(*a, activation, inner_activation),
+                          (_t(x), _t(U), _t(h0), _optional(mask), _optional(dropout)))
+        return kernel
 
     def switch(self, condition, then_expression, else_expression):
         then_expression = _t(then_expression() if callable(then_expression)
