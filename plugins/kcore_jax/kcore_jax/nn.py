@@ -1,5 +1,6 @@
 """Neural-net functions of the jax backend: activations, losses, dropout and random
-tensors, convolutions (``lax.conv_general_dilated``), pooling (strided slices),
+tensors, convolutions (``lax.conv_general_dilated``), pooling (strided slices; reduce_window
+in programs without a derivative),
 padding and resizing."""
 import functools
 import itertools
@@ -85,7 +86,7 @@ def _conv(a, k, strides, border_mode, ordering, dilation, groups=1):
                                         feature_group_count=groups)
 
 
-def _pool(a, pool_size, strides, border_mode, ordering, mode):
+def _pool(ctx, a, pool_size, strides, border_mode, ordering, mode):
     n = len(pool_size)
     first = 1 if ordering == 'tf' else 2
     spatial = list(range(first, first + n))
@@ -93,13 +94,28 @@ def _pool(a, pool_size, strides, border_mode, ordering, mode):
     for axis, p in zip(spatial, _pads(a.shape, pool_size, strides, (1,) * n, border_mode,
                                       spatial)):
         pads[axis] = p
+    # 'same': only the pixels inside the image count (a static count per position).
+    inside = np.pad(np.ones([a.shape[i] if i in spatial else 1 for i in range(a.ndim)],
+                            np.float32), pads)
+    if ctx.forward_only:
+        # Without a derivative, reduce_window: XLA's CPU library (YNNPACK) fuses it with
+        # the convolutions around it, which it does not do with the strided slices.
+        window = [pool_size[spatial.index(i)] if i in spatial else 1 for i in range(a.ndim)]
+        steps = [strides[spatial.index(i)] if i in spatial else 1 for i in range(a.ndim)]
+        if mode == 'max':
+            dtype = np.dtype(a.dtype)
+            lowest = -np.inf if dtype.kind == 'f' else np.iinfo(dtype).min
+            return jax.lax.reduce_window(a, np.array(lowest, dtype), jax.lax.max, window,
+                                         steps, pads)
+        total = jax.lax.reduce_window(a, np.array(0, a.dtype), jax.lax.add, window, steps,
+                                      pads)
+        counts = jax.lax.reduce_window(inside, np.float32(0), jax.lax.add, window, steps,
+                                       [(0, 0)] * a.ndim)
+        return total / counts.astype(a.dtype)
     if mode == 'max':
         padded = jnp.pad(a, pads, constant_values=-np.inf)
         return functools.reduce(jnp.maximum, _windows(padded, spatial, pool_size, strides))
     total = sum(_windows(jnp.pad(a, pads), spatial, pool_size, strides))
-    # 'same': only the pixels inside the image count (a static count per position).
-    inside = np.pad(np.ones([a.shape[i] if i in spatial else 1 for i in range(a.ndim)],
-                            np.float32), pads)
     counts = sum(_windows(inside, spatial, pool_size, strides))
     return total / counts.astype(a.dtype)
 
@@ -281,8 +297,9 @@ class NNOps(SpatialOps):
 
     # ---------------------------------------------------------------- pooling
     def _pool_nd(self, fn, x, ordering, pool_size, strides, border_mode, pool_mode):
-        return node(_pool, _t(x), pool_size=pool_size, strides=strides,
-                    border_mode=border_mode, ordering=ordering, mode=pool_mode)
+        return Tensor(_pool, (_t(x),), dict(pool_size=pool_size, strides=strides,
+                                            border_mode=border_mode, ordering=ordering,
+                                            mode=pool_mode))
 
     # ------------------------------------------------------ padding, resizing
     def _pad(self, x, pads, first):

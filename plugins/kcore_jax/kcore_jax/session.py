@@ -58,6 +58,8 @@ class Function:
         nodes = graph.topological(self.outputs + values)
         self.others = [n for n in nodes if isinstance(n, Variable) and n.uid not in targets]
         self.feeds = [x for x in self.inputs if not isinstance(x, Phase)]
+        # No derivative in the program (predict, test): the forward forms and options.
+        self.forward_only = not any(isinstance(n, GradientGroup) for n in nodes)
         self._compiled = {}
 
     def _program(self, phase):
@@ -67,18 +69,19 @@ class Function:
         nodes = [v for _, v in self.pairs] + self.outputs
         pairs = self.pairs
         n_upd = len(pairs)
+        forward_only = self.forward_only
 
         def step(updated_values, other_values, feed_values, counter):
             env = {v.uid: x for v, x in zip(updated, updated_values)}
             env.update((v.uid, x) for v, x in zip(others, other_values))
             env.update((p.uid, x) for p, x in zip(feeds, feed_values))
-            ctx = Context(jax.random.fold_in(graph.new_key(seed), counter), phase)
+            ctx = Context(jax.random.fold_in(graph.new_key(seed), counter), phase, forward_only)
             values = graph.evaluate(nodes, env, ctx)
             new = {}
             for (var, _), value in zip(pairs, values[:n_upd]):
                 new[var.uid] = jnp.asarray(value, var.value.dtype).reshape(var.value.shape)
             return values[n_upd:], tuple(new.get(v.uid, env[v.uid]) for v in updated)
-        return jax.jit(step, donate_argnums=(0,), **compile_options())
+        return jax.jit(step, donate_argnums=(0,), **compile_options(forward_only))
 
     def __call__(self, arrays):
         arrays = list(arrays)
@@ -104,18 +107,24 @@ class Function:
         return outs[0] if self.single else outs
 
 
-#: XLA's CPU options for kcore's programs. YNNPACK's convolutions (XLA's CPU default) are
-#: 3.5-5x slower than XLA's own on the convolutions of a small CNN, forward and backward
-#: (the kernel's gradient most); dense layers keep YNNPACK's matrix products.
-#: ``KCORE_JAX_YNN_FUSION`` replaces the list ('default': XLA's own choice).
+#: XLA's CPU options for kcore's programs that take a derivative (training). YNNPACK's
+#: convolutions (XLA's CPU default) are 3.5-5x slower than XLA's own on the convolutions
+#: of a small CNN's gradient (the kernel's gradient most); dense layers keep YNNPACK's
+#: matrix products. Programs without a derivative (predict, test) keep XLA's default:
+#: YNNPACK then runs a CNN's whole forward pass as one fused graph, 2x faster than XLA's
+#: own convolutions. ``KCORE_JAX_YNN_FUSION`` sets the fusion of every program
+#: ('default': XLA's own choice).
 CPU_YNN_FUSION = 'LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT'
 
 
-def compile_options():
-    """``jax.jit``'s keyword arguments for kcore's programs on this platform."""
+def compile_options(forward_only=False):
+    """``jax.jit``'s keyword arguments for kcore's programs on this platform (training
+    programs unless ``forward_only``)."""
     if jax.default_backend() != 'cpu':
         return {}
-    fusion = os.environ.get('KCORE_JAX_YNN_FUSION', CPU_YNN_FUSION)
+    fusion = os.environ.get('KCORE_JAX_YNN_FUSION')
+    if fusion is None:
+        fusion = 'default' if forward_only else CPU_YNN_FUSION
     if fusion == 'default':
         return {}
     return {'compiler_options': {'xla_cpu_experimental_ynn_fusion_type': fusion}}

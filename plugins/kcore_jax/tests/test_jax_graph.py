@@ -108,7 +108,7 @@ def test_a_slice_of_an_unknown_axis_is_of_unknown_length(K):
     assert out.shape == (3, 1, 8)
 
 
-def test_convolutions_on_cpu_are_compiled_without_ynnpack(K, monkeypatch):
+def test_training_convolutions_on_cpu_are_compiled_without_ynnpack(K, monkeypatch):
     import jax
     if jax.default_backend() != 'cpu':
         pytest.skip('an XLA CPU option')
@@ -116,11 +116,14 @@ def test_convolutions_on_cpu_are_compiled_without_ynnpack(K, monkeypatch):
     # (XLA leaves smaller convolutions than these, the cnn benchmark's second, to itself.)
     x = K.placeholder(shape=(None, 26, 26, 32))
     kernel = K.variable(np.ones((3, 3, 32, 64)))
-    f = K.function([x], [K.conv2d(x, kernel, dim_ordering='tf')])
+    y = K.conv2d(x, kernel, dim_ordering='tf')
+    grad = K.gradients(K.sum(y), [kernel])[0]
+    f = K.function([x], [y], updates=[(kernel, kernel - 0. * grad)])
     data = np.ones((2, 26, 26, 32), 'float32')
     np.testing.assert_allclose(f([data])[0], np.full((2, 24, 24, 64), 288.))
+    assert not f.forward_only
     program = f._compiled[0]
-    text = program.lower((), (kernel.value,), (data,), np.uint32(0)).compile().as_text()
+    text = program.lower((kernel.value,), (), (data,), np.uint32(0)).compile().as_text()
     assert ' convolution(' in text
     assert _ynn_convolutions(text) == []
 
