@@ -241,6 +241,7 @@ def remove_stale_temporaries(filepath):
 # before libhdf5 parses it: on some damaged files libhdf5 loops forever or crashes.
 USERBLOCK_SIZE = 512
 _CHECKSUM_MARK = b'kcore-sha256 '
+_HDF5_SIGNATURE = b'\x89HDF\r\n\x1a\n'   # where the superblock starts
 
 
 def _digest(f):
@@ -263,12 +264,13 @@ def stamp_checksum(filepath):
 
 
 def checksum_matches(filepath):
-    """True if the file's stamped checksum matches its content, False if it does not, None
-    for a file without one (written by Keras 1.x or an older kcore)."""
+    """True if the file's stamped checksum matches its content, False if it does not (or
+    the stamp itself is damaged: a user block of kcore's size without a readable stamp),
+    None for a file without one (written by Keras 1.x or an older kcore; not HDF5)."""
     with open(filepath, 'rb') as f:
         head = f.read(USERBLOCK_SIZE)
         if not head.startswith(_CHECKSUM_MARK):
-            return None
+            return False if f.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE else None
         expected = head[len(_CHECKSUM_MARK):len(_CHECKSUM_MARK) + 64]
         return _digest(f) == expected
 

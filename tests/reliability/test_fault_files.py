@@ -123,6 +123,43 @@ def test_corrupt_hdf5_internals_name_the_file(tmp_path):
     assert path in str(info.value)
 
 
+def _flip_the_stamp(path):
+    with open(path, 'r+b') as f:
+        f.seek(3)
+        f.write(b'\xff')   # the checksum's mark no longer reads
+
+
+def test_a_damaged_stamp_still_sends_a_damaged_file_to_the_child_probe(tmp_path,
+                                                                       monkeypatch):
+    """A byte flip in the checksum stamp and another in the content (fuzzing found libhdf5
+    crashing in-process on such a file): the file is read in a child process first."""
+    import h5py
+    from kcore.utils import io_utils
+    probed = []
+    real_probe = io_utils.probe_hdf5
+    monkeypatch.setattr(io_utils, 'probe_hdf5', lambda p: probed.append(p) or real_probe(p))
+    path = _saved(tmp_path)
+    with h5py.File(path, 'r') as f:
+        group = f['model_weights'][f['model_weights'].attrs['layer_names'][0].decode()]
+        header = h5py.h5o.get_info(group[group.attrs['weight_names'][0].decode()].id).addr
+    with open(path, 'r+b') as f:
+        f.seek(header)
+        f.write(b'\x07')
+    _flip_the_stamp(path)
+    with pytest.raises((ValueError, OSError, KeyError)) as info, \
+            pytest.warns(RuntimeWarning):   # this damage passes the probe: warned, then named
+        load_model(path)
+    assert probed == [path]
+    assert path in str(info.value)
+
+
+def test_a_damaged_stamp_on_intact_content_loads_with_a_warning(tmp_path):
+    path = _saved(tmp_path)
+    _flip_the_stamp(path)
+    with pytest.warns(RuntimeWarning, match='checksum does not match'):
+        load_model(path)
+
+
 def test_a_truncated_file_names_the_file(tmp_path):
     path = _saved(tmp_path)
     size = os.path.getsize(path)
