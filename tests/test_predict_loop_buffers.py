@@ -112,12 +112,12 @@ def test_the_backend_function_gets_batches_in_place(monkeypatch):
     multiple of 64 (8 rows of 8 float32 here), and they are views, not copies."""
     model = Sequential([Dense(3, input_dim=8)])
     fed = []
-    original = BatchFunction.__call__
+    original = BatchFunction.call_async    # what the predict loop calls
 
     def spy(self, arrays):
         fed.append(arrays[0])
         return original(self, arrays)
-    monkeypatch.setattr(BatchFunction, '__call__', spy)
+    monkeypatch.setattr(BatchFunction, 'call_async', spy)
     x = misaligned((20, 8))
     out = model.predict(x, batch_size=8)
     assert len(fed) == 3

@@ -582,6 +582,14 @@ class Backend(abc.ABC):
         The learning phase may be one of ``inputs``. Keyword arguments the backend does not
         use are ignored with a UserWarning (``kcore.backend.arguments.ignored_kwargs``)."""
 
+    def call_async(self, function, arrays):
+        """Call ``function`` (made by ``function``) on ``arrays``, its updates applied, and
+        return its outputs as values that ``np.asarray`` converts later: a backend that
+        computes asynchronously returns them before they are computed, so that the caller
+        (the fit and predict loops) does its host work meanwhile. The default is the plain
+        call."""
+        return function(arrays)
+
     @abc.abstractmethod
     def gradients(self, loss, variables):
         """Return the list of gradients of the scalar ``loss`` w.r.t. each of ``variables``."""

@@ -3,6 +3,8 @@
 Each batch is one selection of rows per array (a slice, or one fancy index when shuffled)
 and one call of the model's compiled function, which the loops receive built; nothing
 else runs per batch but the callbacks."""
+import functools
+
 import numpy as np
 
 from kcore.callbacks import BaseLogger, CallbackList, History, ProgbarLogger
@@ -20,6 +22,11 @@ def epoch_batches(count, batch_size, shuffle=False):
         order = np.random.permutation(count)
         return [order[start:start + batch_size] for start in starts]
     return [slice(start, min(start + batch_size, count)) for start in starts]
+
+
+def _select(arrays, rows):
+    """The batch ``rows`` of each array; None for no rows."""
+    return None if rows is None else [a[rows] for a in arrays]
 
 
 def _size(rows):
@@ -61,9 +68,13 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
     with callback_list.training():
         for epoch in range(initial_epoch, nb_epoch):
             callback_list.on_epoch_begin(epoch)
-            for index, rows in enumerate(epoch_batches(count, batch_size, shuffle)):
-                train_batch(model, train_function, [a[rows] for a in arrays], index,
-                            _size(rows), callback_list)
+            batches = epoch_batches(count, batch_size, shuffle)
+            fed = _select(arrays, batches[0])
+            for index, rows in enumerate(batches):
+                # The next batch is selected while this one computes.
+                following = batches[index + 1] if index + 1 < len(batches) else None
+                fed = train_batch(model, train_function, fed, index, _size(rows), callback_list,
+                                  functools.partial(_select, arrays, following))
                 if model.stop_training:
                     break
             values = validation and test_loop(test_function, validation[0], validation[1],
@@ -73,12 +84,23 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
     return model.history
 
 
-def train_batch(model, function, arrays, index, size, callback_list):
-    """One training step, between its batch callbacks."""
+def train_batch(model, function, arrays, index, size, callback_list, prepare=None):
+    """One training step, between its batch callbacks. ``prepare()`` (the next batch's
+    arrays, returned) runs while the step computes, where the backend computes
+    asynchronously (``function.call_async``)."""
     logs = {'batch': index, 'size': size}
     callback_list.on_batch_begin(index, logs)
-    logs.update(zip(model.metrics_names, function(arrays)))
+    values = function.call_async(arrays)
+    prepared = prepare() if prepare is not None else None
+    logs.update(zip(model.metrics_names, [_host(v) for v in values]))
     callback_list.on_batch_end(index, logs)
+    return prepared
+
+
+def _host(value):
+    """A value of ``call_async`` as a plain call returns it: numpy values as they are, a
+    backend's array (still being computed) as a numpy array."""
+    return value if isinstance(value, (np.ndarray, np.generic, float, int)) else np.asarray(value)
 
 
 def end_epoch(model, callback_list, epoch, validation_values):
@@ -109,15 +131,28 @@ def test_loop(function, arrays, count, batch_size, verbose=0):
 
 
 def predict_loop(function, arrays, count, batch_size, verbose=0):
-    """The outputs for all samples, batch by batch, as one array per output."""
+    """The outputs for all samples, batch by batch, as one array per output. Each batch's
+    outputs are copied out after the next batch is called (``function.call_async``), so
+    that a backend that computes asynchronously runs one batch while the loop copies the
+    one before."""
     outputs = None
     bar = Progbar(target=count) if verbose == 1 else None
+    pending = None
     for rows in epoch_batches(count, batch_size) or [slice(0, 0)]:
-        values = function([a[rows] for a in arrays])
-        if outputs is None:
-            outputs = [np.empty((count,) + v.shape[1:], dtype=v.dtype) for v in values]
-        for output, value in zip(outputs, values):
-            output[rows] = value
-        if bar is not None:
-            bar.update(rows.stop)
+        values = function.call_async([a[rows] for a in arrays])
+        if pending is not None:
+            outputs = _store(outputs, count, bar, *pending)
+        pending = rows, values
+    return _store(outputs, count, bar, *pending)
+
+
+def _store(outputs, count, bar, rows, values):
+    """Copy one batch's outputs into ``outputs`` (made at the first batch)."""
+    values = [np.asarray(v) for v in values]
+    if outputs is None:
+        outputs = [np.empty((count,) + v.shape[1:], dtype=v.dtype) for v in values]
+    for output, value in zip(outputs, values):
+        output[rows] = value
+    if bar is not None:
+        bar.update(rows.stop)
     return outputs

@@ -27,6 +27,10 @@ class BatchFunction:
     def __call__(self, arrays):
         return self.function(arrays + self._phase)
 
+    def call_async(self, arrays):
+        """The call, its outputs possibly still being computed (``K.call_async``)."""
+        return K.call_async(self.function, arrays + self._phase)
+
 
 def phase_is_fed():
     """True when the learning phase is a tensor to feed (not an int fixed by

@@ -315,6 +315,20 @@ class VariableChecks:
         np.testing.assert_allclose(K.get_value(total), [11, 22])
         np.testing.assert_allclose(K.get_value(count), 2)
 
+    def test_call_async(self, K):
+        # The outputs of a plain call once np.asarray converts them, the updates applied.
+        x = K.placeholder(shape=(None, 2))
+        total = K.variable(np.zeros(2))
+        f = K.function([x], [x * 2, K.sum(x, axis=1)], updates=[(total, total + K.sum(x, 0))])
+        value = np.array([[1.0, 2.0], [3.0, 4.0]])
+        out = [np.asarray(o) for o in K.call_async(f, [value])]
+        assert len(out) == 2
+        np.testing.assert_allclose(out[0], value * 2)
+        np.testing.assert_allclose(out[1], [3, 7])
+        np.testing.assert_allclose(K.get_value(total), [4, 6])
+        single = K.function([x], x - 1)
+        np.testing.assert_allclose(np.asarray(K.call_async(single, [value])), value - 1)
+
     def test_function_returns_an_input(self, K):
         # An output may be an input itself (in_train_phase(x, ...) with a fixed phase is x).
         x = K.placeholder(shape=(2,))

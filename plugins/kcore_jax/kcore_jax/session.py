@@ -58,6 +58,9 @@ class Function:
         nodes = graph.topological(self.outputs + values)
         self.others = [n for n in nodes if isinstance(n, Variable) and n.uid not in targets]
         self.feeds = [x for x in self.inputs if not isinstance(x, Phase)]
+        # What each fed array is checked against, looked up once (not at every call).
+        self._feed_specs = [(x, x.dtype, getattr(x, 'declared_shape', None))
+                            for x in self.feeds]
         # No derivative in the program (predict, test): the forward forms and options.
         self.forward_only = not any(isinstance(n, GradientGroup) for n in nodes)
         self._compiled = {}
@@ -84,17 +87,26 @@ class Function:
         return jax.jit(step, donate_argnums=(0,), **compile_options(forward_only))
 
     def __call__(self, arrays):
+        outs = self.dispatch(arrays)
+        if self.single:
+            return np.asarray(outs)
+        return [np.asarray(o) for o in outs]
+
+    def dispatch(self, arrays):
+        """Run the program on ``arrays``; return its outputs as JAX arrays as soon as it is
+        dispatched (JAX computes them asynchronously), the updates applied."""
         arrays = list(arrays)
         if len(arrays) != len(self.inputs):
             raise ValueError('K.function: expected %d input arrays (one per input: %s); got %d.'
                              % (len(self.inputs), ', '.join(str(x.name or x) for x in self.inputs),
                                 len(arrays)))
         phase, feeds = self.backend.default_phase(), []
+        specs = iter(self._feed_specs)
         for x, a in zip(self.inputs, arrays):
             if isinstance(x, Phase):
                 phase = int(np.asarray(a))
             else:
-                feeds.append(_feed(x, a))
+                feeds.append(_feed(*next(specs), a))
         program = self._compiled.get(phase)
         if program is None:
             program = self._compiled[phase] = self._program(phase)
@@ -103,7 +115,6 @@ class Function:
                             np.uint32(self.backend.next_counter()))
         for v, value in zip(self.updated, new):
             v.value = value
-        outs = [np.asarray(o) for o in outs]
         return outs[0] if self.single else outs
 
 
@@ -130,11 +141,10 @@ def compile_options(forward_only=False):
     return {'compiler_options': {'xla_cpu_experimental_ynn_fusion_type': fusion}}
 
 
-def _feed(placeholder, value):
+def _feed(placeholder, dtype, shape, value):
     if hasattr(value, 'toarray'):  # scipy sparse, for sparse placeholders
         value = value.toarray()
-    value = np.asarray(value, dtype=placeholder.dtype)
-    shape = getattr(placeholder, 'declared_shape', None)
+    value = np.asarray(value, dtype=dtype)
     if shape is not None and (len(shape) != value.ndim or any(
             s is not None and s != d for s, d in zip(shape, value.shape))):
         raise ValueError('K.function: placeholder %s expects shape %s; got an array of shape %s.'
@@ -328,6 +338,14 @@ class SessionOps:
     def function(self, inputs, outputs, updates=None, **kwargs):
         arguments.ignored_kwargs('function', kwargs, (), 'jax')
         return Function(self, inputs, outputs, updates)
+
+    def call_async(self, function, arrays):
+        # The outputs stay JAX arrays, computed while the caller goes on (the fit loop
+        # selects the next batch, the predict loop copies the one before);
+        # KCORE_JAX_ASYNC_OUTPUTS=0 returns numpy arrays.
+        if isinstance(function, Function) and os.environ.get('KCORE_JAX_ASYNC_OUTPUTS') != '0':
+            return function.dispatch(arrays)
+        return function(arrays)
 
     def gradients(self, loss, variables):
         loss = as_tensor(loss)
