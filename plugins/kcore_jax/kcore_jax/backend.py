@@ -6,7 +6,9 @@ from kcore.backend.protocol import Backend
 # float64 variables and placeholders are part of the protocol; floatx stays float32.
 jax.config.update('jax_enable_x64', True)
 
-from kcore_jax import control, ctc, nn, ops, session  # noqa: E402
+from kcore_jax import control, ctc, host_memory, nn, ops, session  # noqa: E402
+
+host_memory.keep_heap()
 
 
 class JaxBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps, ctc.CTCOps,
