@@ -1,13 +1,16 @@
 // kcore's fused LSTM as TensorFlow ops on the CPU: kcore/native/lstm.h (the loop, forward
 // and backward, with its SmallGemm), on the op's thread pool.
 //
-// KcoreLstm(zx, U, h0, c0, mask, dropout) -> h, c (batch, time, units) and the gate
-// activations (batch, time, 4 units); KcoreLstmGrad returns the gradients of zx, h0 and c0.
-// An empty mask or dropout means none; dropout is the recurrent dropout mask, (batch, units)
-// for all gates or (batch, 4, units) per gate. The batch is split into blocks of rows that
-// run the whole sequence on separate threads.
+// KcoreLstm(zx, U, h0, c0, mask, dropout, bias) -> h, c (batch, time, units) and the gate
+// activations (batch, time, 4 units); KcoreLstmGrad returns the gradients of zx, h0, c0 and
+// bias. An empty mask, dropout or bias means none; dropout is the recurrent dropout mask,
+// (batch, units) for all gates or (batch, 4, units) per gate; bias (4 units) is added to zx
+// at every step (the caller's BiasAdd folded in: its gradient, a sum over all rows of the
+// gradient of zx, costs little here, where each sample's rows were just written). The
+// batch is split into blocks of rows that run the whole sequence on separate threads.
 #include <algorithm>
 #include <string>
+#include <vector>
 
 #include "cpu_helpers.h"
 #include "lstm.h"
@@ -77,6 +80,15 @@ bool Describe(OpKernelContext* ctx, const Tensor& zx, const Tensor& U, const Ten
   return true;
 }
 
+// The bias input: null when empty, else its data, which must be (4 units); false after
+// reporting an error.
+bool Bias(OpKernelContext* ctx, const Tensor& bias, const Sequence& s, const float** data) {
+  *data = bias.NumElements() > 0 ? bias.flat<float>().data() : nullptr;
+  if (!*data || bias.shape() == TensorShape({4 * s.units})) return true;
+  return Fail(ctx, InvalidArgument("KcoreLstm: the bias must be (4 units) = (", 4 * s.units,
+                                   ") or empty; got ", bias.shape().DebugString()));
+}
+
 class ActivationsKernel : public OpKernel {
  public:
   explicit ActivationsKernel(OpKernelConstruction* ctx) : OpKernel(ctx) {
@@ -107,10 +119,22 @@ class LstmOp : public ActivationsKernel {
     OP_REQUIRES_OK(ctx, ctx->allocate_output(0, out, &h));
     OP_REQUIRES_OK(ctx, ctx->allocate_output(1, out, &c));
     OP_REQUIRES_OK(ctx, ctx->allocate_output(2, zx.shape(), &gates));
-    if (s.steps == 0) return;
+    const float* bias;
+    if (!Bias(ctx, ctx->input(6), s, &bias) || s.steps == 0) return;
+    const float* U = s.U;
+    // The recurrent product plus the bias: lstm.h's Forward multiplies by U or by one
+    // gate's columns of it, whose place in U is that of their bias.
+    auto gemm = [bias, U](int64_t rows, int64_t cols, int64_t inner, const float* a,
+                          int64_t lda, const float* b, int64_t ldb, float* c, int64_t ldc) {
+      SmallGemm(rows, cols, inner, a, lda, b, ldb, c, ldc);
+      if (!bias) return;
+      const float* add = bias + (b - U);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t j = 0; j < cols; ++j) c[r * ldc + j] += add[j];
+    };
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
       Forward(s, zx.flat<float>().data(), h->flat<float>().data(), c->flat<float>().data(),
-              gates->flat<float>().data(), begin, end, SmallGemm);
+              gates->flat<float>().data(), begin, end, gemm);
     });
   }
 };
@@ -132,16 +156,36 @@ class LstmGradOp : public ActivationsKernel {
                                   seq.DebugString(), "; got ",
                                   ctx->input(index).shape().DebugString()));
     }
-    Tensor *grad_zx, *grad_h0, *grad_c0;
+    const float* bias;
+    if (!Bias(ctx, ctx->input(10), s, &bias)) return;
+    Tensor *grad_zx, *grad_h0, *grad_c0, *grad_bias;
     OP_REQUIRES_OK(ctx, ctx->allocate_output(0, gates.shape(), &grad_zx));
     OP_REQUIRES_OK(ctx, ctx->allocate_output(1, ctx->input(1).shape(), &grad_h0));
     OP_REQUIRES_OK(ctx, ctx->allocate_output(2, ctx->input(2).shape(), &grad_c0));
+    OP_REQUIRES_OK(ctx, ctx->allocate_output(3, ctx->input(10).shape(), &grad_bias));
     auto data = [&](int index) { return ctx->input(index).flat<float>().data(); };
+    float* dz = grad_zx->flat<float>().data();
+    const int64_t width = 4 * s.units;
+    // Each sample's sum over its steps of dz, then the samples' sums in order (the same
+    // result for any split of the batch).
+    std::vector<float> sample_sums(bias ? s.batch * width : 0, 0.f);
     ForRowBlocks(ctx, s.batch, [&](int64_t begin, int64_t end) {
-      Backward(s, data(5), data(6), gates.flat<float>().data(), data(8), data(9),
-               grad_zx->flat<float>().data(), grad_h0->flat<float>().data(),
-               grad_c0->flat<float>().data(), begin, end, SmallGemm);
+      Backward(s, data(5), data(6), gates.flat<float>().data(), data(8), data(9), dz,
+               grad_h0->flat<float>().data(), grad_c0->flat<float>().data(), begin, end,
+               SmallGemm);
+      for (int64_t b = begin; bias && b < end; ++b) {
+        float* sum = sample_sums.data() + b * width;
+        for (int64_t t = 0; t < s.steps; ++t) {
+          const float* row = dz + s.At(b, t, width);
+          for (int64_t j = 0; j < width; ++j) sum[j] += row[j];
+        }
+      }
     });
+    if (!bias) return;
+    float* out = grad_bias->flat<float>().data();
+    std::fill(out, out + width, 0.f);
+    for (int64_t b = 0; b < s.batch; ++b)
+      for (int64_t j = 0; j < width; ++j) out[j] += sample_sums[b * width + j];
   }
 };
 
@@ -160,6 +204,7 @@ REGISTER_OP("KcoreLstm")
     .Input("c0: float")
     .Input("mask: float")
     .Input("dropout: float")
+    .Input("bias: float")
     .Output("h: float")
     .Output("c: float")
     .Output("gates: float")
@@ -185,15 +230,18 @@ REGISTER_OP("KcoreLstmGrad")
     .Input("gates: float")
     .Input("grad_h: float")
     .Input("grad_c: float")
+    .Input("bias: float")
     .Output("grad_zx: float")
     .Output("grad_h0: float")
     .Output("grad_c0: float")
+    .Output("grad_bias: float")
     .Attr("activation: string")
     .Attr("inner_activation: string")
     .SetShapeFn([](InferenceContext* c) {
       c->set_output(0, c->input(7));
       c->set_output(1, c->input(1));
       c->set_output(2, c->input(2));
+      c->set_output(3, c->input(10));
       return tensorflow::OkStatus();
     });
 
