@@ -17,6 +17,8 @@
 #include <thread>
 #include <vector>
 
+#include "row_blocks.h"
+
 extern "C" void scipy_cblas_sgemm(int order, int transpose_a, int transpose_b, int m, int n,
                                   int k, float alpha, const float* a, int lda, const float* b,
                                   int ldb, float beta, float* c, int ldc);
@@ -49,15 +51,7 @@ const int64_t kWorkPerThread = 8 << 20;
 template <typename Work>
 void ForSamples(int64_t n, int threads, int64_t cost, const Work& work) {
   const int64_t wanted = std::min<int64_t>({threads, n, cost / kWorkPerThread});
-  const int workers = static_cast<int>(std::max<int64_t>(1, wanted));
-  std::atomic<int64_t> next(0);
-  auto run = [&](int worker) {
-    for (int64_t i = next++; i < n; i = next++) work(worker, i);
-  };
-  std::vector<std::thread> pool;
-  for (int w = 1; w < workers; ++w) pool.emplace_back(run, w);
-  run(0);
-  for (auto& t : pool) t.join();
+  kcore_theano::ForBlocks(n, static_cast<int>(std::max<int64_t>(1, wanted)), work);
 }
 
 // col (positions, kr * kc * channels) of one sample; taps outside the image are zeros.

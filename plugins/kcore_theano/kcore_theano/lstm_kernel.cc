@@ -18,12 +18,6 @@ bool Describe(int64_t batch, int64_t steps, int64_t units, const float* U, const
          kcore_lstm::ParseActivation(inner, &s->inner);
 }
 
-// Multiply-adds of one sequence's recurrent products, the cost ForRowBlocks weighs; a
-// thread for each ~4M of them (about a millisecond of work), two blocks per thread of at
-// least 4 rows (each block reads all of U at every step).
-int64_t Cost(const kcore_lstm::Sequence& s) { return s.batch * s.steps * 4 * s.units * s.units; }
-const int64_t kCostPerThread = 4 << 20, kMinRows = 4, kBlocksPerThread = 2;
-
 }  // namespace
 
 extern "C" int kcore_lstm_forward(int64_t batch, int64_t steps, int64_t units,
@@ -34,9 +28,8 @@ extern "C" int kcore_lstm_forward(int64_t batch, int64_t steps, int64_t units,
   kcore_lstm::Sequence s;
   if (!Describe(batch, steps, units, U, h0, c0, mask, drop, drop_gates, act, inner, &s))
     return -1;
-  kcore_theano::ForRowBlocks(batch, threads, Cost(s), kCostPerThread, kMinRows,
-                             kBlocksPerThread,
-                             [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 4, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_lstm::Forward(s, zx, h, c, gates, begin, end, kcore_lstm::SmallGemm);
   });
   return 0;
@@ -52,9 +45,8 @@ extern "C" int kcore_lstm_backward(int64_t batch, int64_t steps, int64_t units,
   kcore_lstm::Sequence s;
   if (!Describe(batch, steps, units, U, h0, c0, mask, drop, drop_gates, act, inner, &s))
     return -1;
-  kcore_theano::ForRowBlocks(batch, threads, Cost(s), kCostPerThread, kMinRows,
-                             kBlocksPerThread,
-                             [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 4, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_lstm::Backward(s, h, c, gates, grad_h, grad_c, grad_zx, grad_h0, grad_c0, begin,
                          end, kcore_lstm::SmallGemm);
   });

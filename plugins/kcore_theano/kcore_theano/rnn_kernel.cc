@@ -35,16 +35,6 @@ bool ParseSimpleRnn(int64_t batch, int64_t steps, int64_t units, const float* U,
   return kcore_lstm::ParseActivation(act, &s->act);
 }
 
-// The rows [begin, end) of a sequence of `gates` gates, on up to `threads` threads: a
-// thread for each ~4M multiply-adds of recurrent products, two blocks per thread of at least
-// 4 rows.
-template <typename Work>
-void InBlocks(int64_t batch, int64_t steps, int64_t units, int64_t gates, int threads,
-              const Work& work) {
-  kcore_theano::ForRowBlocks(batch, threads, batch * steps * gates * units * units,
-                             4 << 20, 4, 2, work);
-}
-
 }  // namespace
 
 extern "C" int kcore_gru_forward(int64_t batch, int64_t steps, int64_t units, const float* zx,
@@ -53,7 +43,8 @@ extern "C" int kcore_gru_forward(int64_t batch, int64_t steps, int64_t units, co
                                  float* h, float* gates, int threads) {
   kcore_gru::Sequence s;
   if (!ParseGru(batch, steps, units, U, h0, mask, dropout, act, inner, &s)) return -1;
-  InBlocks(batch, steps, units, 3, threads, [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 3, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_gru::Forward(s, zx, h, gates, begin, end, RnnBlasGemm);
   });
   return 0;
@@ -66,7 +57,8 @@ extern "C" int kcore_gru_backward(int64_t batch, int64_t steps, int64_t units,
                                   float* grad_zx, float* grad_h0, int threads) {
   kcore_gru::Sequence s;
   if (!ParseGru(batch, steps, units, U, h0, mask, dropout, act, inner, &s)) return -1;
-  InBlocks(batch, steps, units, 3, threads, [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 3, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_gru::Backward(s, h, gates, grad_h, grad_zx, grad_h0, begin, end, RnnBlasGemm);
   });
   return 0;
@@ -78,7 +70,8 @@ extern "C" int kcore_simple_rnn_forward(int64_t batch, int64_t steps, int64_t un
                                         const char* act, float* h, int threads) {
   kcore_simple_rnn::Sequence s;
   if (!ParseSimpleRnn(batch, steps, units, U, h0, mask, dropout, act, &s)) return -1;
-  InBlocks(batch, steps, units, 1, threads, [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 1, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_simple_rnn::Forward(s, zx, h, begin, end, RnnBlasGemm);
   });
   return 0;
@@ -91,7 +84,8 @@ extern "C" int kcore_simple_rnn_backward(int64_t batch, int64_t steps, int64_t u
                                          float* grad_h0, int threads) {
   kcore_simple_rnn::Sequence s;
   if (!ParseSimpleRnn(batch, steps, units, U, h0, mask, dropout, act, &s)) return -1;
-  InBlocks(batch, steps, units, 1, threads, [&](int64_t begin, int64_t end) {
+  kcore_theano::ForSequenceRows(batch, steps, units, 1, threads,
+                                [&](int64_t begin, int64_t end) {
     kcore_simple_rnn::Backward(s, h, grad_h, grad_zx, grad_h0, begin, end, RnnBlasGemm);
   });
   return 0;
