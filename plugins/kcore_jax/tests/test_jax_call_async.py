@@ -5,16 +5,11 @@ import jax
 import numpy as np
 import pytest
 
-from kcore.backend import get_backend
-
 
 @pytest.fixture
-def K(monkeypatch):
+def K(K, monkeypatch):
     monkeypatch.delenv('KCORE_JAX_ASYNC_OUTPUTS', raising=False)
-    backend = get_backend('jax')
-    backend.clear_session()
-    yield backend
-    backend.clear_session()
+    return K
 
 
 def _function(K):

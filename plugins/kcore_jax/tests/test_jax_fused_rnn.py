@@ -4,19 +4,10 @@ layers."""
 import numpy as np
 import pytest
 
-from kcore.backend import get_backend
 
 B, T, H = 3, 6, 4
 ACTIVATIONS = [('tanh', 'sigmoid'), ('tanh', 'hard_sigmoid'), ('relu', 'sigmoid'),
                ('linear', 'tanh')]
-
-
-@pytest.fixture
-def K():
-    backend = get_backend('jax')
-    backend.clear_session()
-    yield backend
-    backend.clear_session()
 
 
 def _arrays(gates, seed):

@@ -6,16 +6,6 @@ import sys
 import numpy as np
 import pytest
 
-from kcore.backend import get_backend
-
-
-@pytest.fixture
-def K():
-    backend = get_backend('jax')
-    backend.clear_session()
-    yield backend
-    backend.clear_session()
-
 
 def test_unknown_axes_stay_unknown_through_ops(K):
     x = K.placeholder(shape=(None, 6))

@@ -3,16 +3,11 @@ forward form of pooling; programs with one keep the options and forms of trainin
 import numpy as np
 import pytest
 
-from kcore.backend import get_backend
-
 
 @pytest.fixture
-def K(monkeypatch):
+def K(K, monkeypatch):
     monkeypatch.delenv('KCORE_JAX_YNN_FUSION', raising=False)
-    backend = get_backend('jax')
-    backend.clear_session()
-    yield backend
-    backend.clear_session()
+    return K
 
 
 def _cpu_only():
