@@ -54,6 +54,18 @@ def rates(models, x, y, batch=32):
     return [batch / statistics.median(spent) for spent in times]
 
 
+def rounds(count, measure):
+    """Call ``measure()`` (samples/s of A and of B) ``count`` times; print each round and
+    the median ratio A/B."""
+    ratios = []
+    for i in range(count):
+        rate_a, rate_b = measure()
+        ratios.append(rate_a / rate_b)
+        print('round %d: A %.0f  B %.0f samples/s  A/B %.3f  (load %.2f)'
+              % (i, rate_a, rate_b, ratios[-1], os.getloadavg()[0]), flush=True)
+    print('median A/B %.3f over %d rounds' % (statistics.median(ratios), len(ratios)))
+
+
 def parse(pairs):
     return dict(p.split('=', 1) for p in pairs.split(',') if p)
 
@@ -69,13 +81,7 @@ def main():
     a, b = (build(parse(s), args.dropout_U) for s in (args.a, args.b))
     x, y = data(args.samples)
     rates([a, b], x[:320], y[:320])   # warm-up
-    ratios = []
-    for i in range(args.rounds):
-        rate_a, rate_b = rates([a, b], x, y)
-        ratios.append(rate_a / rate_b)
-        print('round %d: A %.0f  B %.0f samples/s  A/B %.3f  (load %.2f)'
-              % (i, rate_a, rate_b, ratios[-1], os.getloadavg()[0]), flush=True)
-    print('median A/B %.3f over %d rounds' % (statistics.median(ratios), len(ratios)))
+    rounds(args.rounds, lambda: rates([a, b], x, y))
 
 
 if __name__ == '__main__':

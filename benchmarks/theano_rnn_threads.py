@@ -11,7 +11,7 @@ import os
 import statistics
 import time
 
-import numpy as np
+from lstm_ab import data, rounds
 
 
 def main():
@@ -28,12 +28,10 @@ def main():
     model = Sequential([Embedding(20000, 128, input_length=80),
                         cell(128, inner_activation='sigmoid'), Dense(1, activation='sigmoid')])
     model.compile('adam', 'binary_crossentropy')
-    rng = np.random.RandomState(1234)
-    x = rng.randint(1, 20000, size=(args.samples, 80)).astype('int32')
-    y = rng.randint(2, size=(args.samples, 1)).astype('float32')
+    x, y = data(args.samples)
     model.fit(x[:320], y[:320], batch_size=32, nb_epoch=1, verbose=0)   # compile, warm up
-    ratios = []
-    for i in range(args.rounds):
+
+    def measure():
         spent = {args.a: [], args.b: []}
         for start in range(0, len(x) - 31, 32):
             for threads in (args.a, args.b):
@@ -41,12 +39,9 @@ def main():
                 begin = time.perf_counter()
                 model.train_on_batch(x[start:start + 32], y[start:start + 32])
                 spent[threads].append(time.perf_counter() - begin)
-        rate_a, rate_b = (32 / statistics.median(spent[t]) for t in (args.a, args.b))
-        ratios.append(rate_a / rate_b)
-        print('round %d: A %.0f  B %.0f samples/s  A/B %.3f  (load %.2f)'
-              % (i, rate_a, rate_b, ratios[-1], os.getloadavg()[0]), flush=True)
-    print('median A/B %.3f over %d rounds' % (statistics.median(ratios), len(ratios)))
+        return [32 / statistics.median(spent[t]) for t in (args.a, args.b)]
 
+    rounds(args.rounds, measure)
 
 if __name__ == '__main__':
     main()
