@@ -32,4 +32,6 @@ def native_libraries():
             Library('kcore_tf_rnn', 'the fused GRU and SimpleRNN kernels',
                     'kcore_tf.fused_rnn:_build', seconds=20),
             Library('kcore_tf_adam_rows', 'the Adam kernel for embedding gradients',
-                    'kcore_tf.adam_rows:_build', seconds=20)]
+                    'kcore_tf.adam_rows:_build', seconds=20),
+            Library('kcore_aligned_arrays', 'the aligned numpy memory handler',
+                    'kcore.native.aligned_arrays:build', seconds=2)]

@@ -2,8 +2,12 @@
 import functools
 
 from kcore.backend.protocol import Backend, protocol_functions
+from kcore.native import aligned_arrays
 
 from kcore_tf import control, distribute, nn, ops, session
+
+# TensorFlow feeds a numpy array in place only where it starts at a 64-byte boundary.
+aligned_arrays.use()
 
 # Functions that build no ops, so they need no graph context.
 _NO_GRAPH = {'backend', 'epsilon', 'set_epsilon', 'floatx', 'set_floatx', 'cast_to_floatx',

@@ -17,3 +17,11 @@ def test_kcore_tf_reports_the_tensorflow_it_runs_on():
     versions = plugins.get_manager().versions('tensorflow')
     name = 'tensorflow-cpu' if 'tensorflow-cpu' in versions else 'tensorflow'
     assert versions[name] == metadata.version(name)
+
+
+def test_loading_the_backend_makes_numpy_arrays_start_at_64_bytes():
+    # TensorFlow feeds such arrays (and first-axis slices of them) without a copy.
+    import numpy as np
+    import kcore_tf.backend  # noqa: F401
+    assert np._core.multiarray.get_handler_name() == 'kcore_aligned_64'
+    assert np.random.rand(1000, 784).astype('float32').ctypes.data % 64 == 0
