@@ -4,10 +4,11 @@ Each batch is one selection of rows per array (a slice, or one fancy index when 
 and one call of the model's compiled function, which the loops receive built; nothing
 else runs per batch but the callbacks."""
 import functools
+import os
 
 import numpy as np
 
-from kcore.callbacks import BaseLogger, CallbackList, History, ProgbarLogger
+from kcore.callbacks import BaseLogger, Callback, CallbackList, History, ProgbarLogger
 from kcore.utils.generic_utils import Progbar
 
 
@@ -65,6 +66,7 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
     for callback in callback_list:
         callback.validation_data = validation[0] if validation else None
     model.stop_training = False
+    ends = _BatchEnds(callback_list)
     with callback_list.training():
         for epoch in range(initial_epoch, nb_epoch):
             callback_list.on_epoch_begin(epoch)
@@ -74,9 +76,10 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
                 # The next batch is selected while this one computes.
                 following = batches[index + 1] if index + 1 < len(batches) else None
                 fed = train_batch(model, train_function, fed, index, _size(rows), callback_list,
-                                  functools.partial(_select, arrays, following))
+                                  functools.partial(_select, arrays, following), ends)
                 if model.stop_training:
                     break
+            ends.flush()
             values = validation and test_loop(test_function, validation[0], validation[1],
                                               batch_size)
             if end_epoch(model, callback_list, epoch, values):
@@ -84,23 +87,66 @@ def fit_loop(model, train_function, test_function, arrays, count, batch_size, nb
     return model.history
 
 
-def train_batch(model, function, arrays, index, size, callback_list, prepare=None):
+def train_batch(model, function, arrays, index, size, callback_list, prepare=None,
+                ends=None):
     """One training step, between its batch callbacks. ``prepare()`` (the next batch's
     arrays, returned) runs while the step computes, where the backend computes
-    asynchronously (``function.call_async``)."""
+    asynchronously (``function.call_async``); so does the batch before's ``on_batch_end``
+    when ``ends`` (a :class:`_BatchEnds`) may defer it."""
     logs = {'batch': index, 'size': size}
     callback_list.on_batch_begin(index, logs)
     values = function.call_async(arrays)
     prepared = prepare() if prepare is not None else None
-    logs.update(zip(model.metrics_names, [_host(v) for v in values]))
-    callback_list.on_batch_end(index, logs)
+    if ends is not None and ends.defers(values):
+        ends.flush()
+        ends.pending = index, logs, model.metrics_names, values
+    else:
+        _end_batch(callback_list, index, logs, model.metrics_names, values)
     return prepared
+
+
+def _end_batch(callback_list, index, logs, names, values):
+    logs.update(zip(names, [_host(v) for v in values]))
+    callback_list.on_batch_end(index, logs)
+
+
+class _BatchEnds:
+    """A batch's ``on_batch_end`` left until the next step is dispatched, so that the
+    backend's queue never runs dry while the host waits for a loss, converts it and runs
+    the callbacks (Keras 3 does the same). Only where every batch hook only reads its logs
+    (kcore's loggers, hooks not overridden) and the step's values are still computing;
+    ``KCORE_DEFER_BATCH_END=0`` turns it off."""
+
+    def __init__(self, callback_list):
+        self.callback_list = callback_list
+        self.pending = None
+        self.allowed = os.environ.get('KCORE_DEFER_BATCH_END') != '0' and all(
+            getattr(getattr(c, hook), '__func__', None) in _READ_ONLY_HOOKS
+            for c in callback_list for hook in ('on_batch_begin', 'on_batch_end'))
+
+    def defers(self, values):
+        return self.allowed and not all(_on_host(v) for v in values)
+
+    def flush(self):
+        """Run the deferred ``on_batch_end``, if any."""
+        if self.pending is not None:
+            pending, self.pending = self.pending, None
+            _end_batch(self.callback_list, *pending)
+
+
+#: Batch hooks that only read their logs: deferring them changes nothing they see.
+_READ_ONLY_HOOKS = {Callback.on_batch_begin, Callback.on_batch_end, BaseLogger.on_batch_end,
+                    ProgbarLogger.on_batch_end}
 
 
 def _host(value):
     """A value of ``call_async`` as a plain call returns it: numpy values as they are, a
     backend's array (still being computed) as a numpy array."""
-    return value if isinstance(value, (np.ndarray, np.generic, float, int)) else np.asarray(value)
+    return value if _on_host(value) else np.asarray(value)
+
+
+def _on_host(value):
+    return isinstance(value, (np.ndarray, np.generic, float, int))
 
 
 def end_epoch(model, callback_list, epoch, validation_values):
