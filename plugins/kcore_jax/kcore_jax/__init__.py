@@ -3,6 +3,7 @@
 Importing this package does not import JAX: the backend class is named by its import
 path and loaded the first time kcore needs it.
 """
+from kcore.native import Library
 from kcore.plugins import hookimpl, installed_versions
 
 __version__ = '0.1.0'
@@ -16,3 +17,9 @@ def register_backends(register):
 @hookimpl
 def report_versions():
     return installed_versions('jax', 'jaxlib')
+
+
+@hookimpl
+def native_libraries():
+    return [Library('kcore_aligned_arrays', 'the aligned numpy memory handler',
+                    'kcore.native.aligned_arrays:build', seconds=2)]

@@ -2,6 +2,7 @@
 import jax
 
 from kcore.backend.protocol import Backend
+from kcore.native import aligned_arrays
 
 # float64 variables and placeholders are part of the protocol; floatx stays float32.
 jax.config.update('jax_enable_x64', True)
@@ -9,6 +10,8 @@ jax.config.update('jax_enable_x64', True)
 from kcore_jax import control, ctc, host_memory, nn, ops, session  # noqa: E402
 
 host_memory.keep_heap()
+# A numpy array that starts at a 64-byte boundary is passed to a program without a copy.
+aligned_arrays.use()
 
 
 class JaxBackend(session.SessionOps, ops.TensorOps, nn.NNOps, control.ControlOps, ctc.CTCOps,

@@ -49,3 +49,14 @@ def test_the_switch_leaves_malloc_alone(monkeypatch):
     from kcore_jax import host_memory
     monkeypatch.setenv('KCORE_JAX_KEEP_HEAP', '0')
     assert host_memory.keep_heap() is False
+
+
+def test_arrays_made_after_the_backend_loads_reach_programs_without_a_copy(K):
+    # jax passes a numpy array that starts at a 64-byte boundary to XLA in place; numpy's
+    # own arrays usually start 16 bytes past one (kcore/native/aligned_arrays).
+    import jax
+    import numpy as np
+    assert np._core.multiarray.get_handler_name() == 'kcore_aligned_64'
+    batch = np.random.rand(1000, 784).astype('float32')[np.arange(0, 1000, 3)]
+    assert batch.ctypes.data % 64 == 0
+    assert jax.device_put(batch).unsafe_buffer_pointer() == batch.ctypes.data
