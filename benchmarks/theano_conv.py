@@ -1,8 +1,9 @@
 """kcore-theano's native convolution and pooling Ops against the graph path they replace
 (KCORE_THEANO_NATIVE_CONV=0), or another switch of kcore-theano on (1) against off (0)
-with ``--switch`` (KCORE_THEANO_CONV_FUSION: conv_fusion.py), on compare.py's cnn
-workload: training (batch 128) and predict (batch 1024). Both models live in one process
-and their epochs alternate, so both see the same machine load. Prints samples/s of each
+with ``--switch`` (KCORE_THEANO_CONV_FUSION: conv_fusion.py, KCORE_THEANO_WINOGRAD:
+winograd.h), on compare.py's cnn workload: training (batch 128) and predict (batch 1024).
+Both models live in one process and their epochs alternate, so both see the same machine
+load. Prints samples/s of each
 pair and the median ratio on/off.
 
     KCORE_BACKEND=theano .venv/bin/python benchmarks/theano_conv.py --pairs 5

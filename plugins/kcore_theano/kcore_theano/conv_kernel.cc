@@ -1,8 +1,9 @@
 // 2D convolution and pooling for the PyTensor backend, channels-last float32, as C functions
 // that kcore_theano/native_conv.py calls through ctypes (without the GIL). A convolution is
 // im2col of one sample and one scipy-openblas32 sgemm (OpenBLAS runs one thread: see
-// blas.py); the samples are shared by up to `threads` threads, the caller's included, that
-// take the next sample from a counter, so a thread on a busy core just takes fewer samples.
+// blas.py), or for 3x3 stride-1 ones Winograd F(2x2, 3x3) (winograd.h); the samples are
+// shared by up to `threads` threads, the caller's included, that take the next sample from
+// a counter, so a thread on a busy core just takes fewer samples.
 //
 // `geometry` describes one layer: {n, rows, cols, channels, kernel rows, kernel cols,
 // filters (pooling: unused), out rows, out cols, stride rows, stride cols, dilation rows,
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "row_blocks.h"
+#include "winograd.h"
 
 extern "C" void scipy_cblas_sgemm(int order, int transpose_a, int transpose_b, int m, int n,
                                   int k, float alpha, const float* a, int lda, const float* b,
@@ -198,26 +200,61 @@ void BiasActivation(int64_t rows, int64_t filters, const float* bias, int activa
 
 }  // namespace
 
+// Whether g is a convolution that winograd.h computes: 3x3, stride 1, undilated, on more
+// channels than the small-patch loops take.
+static bool WinogradFits(const Geometry& g) {
+  return g.kr == 3 && g.kc == 3 && g.sr == 1 && g.sc == 1 && g.dr == 1 && g.dc == 1 &&
+         g.patch() > kSmallPatch;
+}
+
 // y = pool(activation(x correlated with kernel + bias)): x (n, rows, cols, channels),
 // kernel (kr, kc, channels, filters), bias (filters) or null, activation 0 (linear) or 1
 // (relu); without `pool` (null) y is (n, out rows, out cols, filters), with it the pooling
 // of that (`pool` its geometry, on one sample's output) and the convolution's output of a
-// sample only lives in a buffer of its thread.
+// sample only lives in a buffer of its thread. `winograd` (not 0): Winograd F(2x2, 3x3)
+// where the convolution fits it (winograd.h), else im2col and sgemm.
 extern "C" void kcore_conv2d_forward_fused(const int64_t* geometry, const float* x,
                                            const float* kernel, const float* bias,
                                            int activation, const int64_t* pool,
-                                           int pool_is_max, float* y, int threads) {
+                                           int pool_is_max, float* y, int winograd,
+                                           int threads) {
   const Geometry g(geometry);
   const int64_t pooled = pool == nullptr ? 0 : Geometry(pool).pooled();
-  std::vector<std::vector<float>> cols(std::max(threads, 1)), outs(std::max(threads, 1));
+  const int workers = std::max(threads, 1);
+  std::vector<std::vector<float>> cols(workers), outs(workers);
+  // The epilogue of sample i's output `out`: bias, activation, then the pooling into y.
+  auto finish = [&](int64_t i, float* out) {
+    if (bias != nullptr || activation != 0) {
+      BiasActivation(g.positions(), g.filters, bias, activation, out);
+    }
+    if (pool != nullptr) PoolSample(Geometry(pool), pool_is_max, out, y + i * pooled);
+  };
+  auto target = [&](int worker, int64_t i) {
+    if (pool == nullptr) return y + i * g.out_image();
+    outs[worker].resize(g.out_image());
+    return outs[worker].data();
+  };
+  if (winograd != 0 && WinogradFits(g)) {
+    namespace wg = kcore_theano::winograd;
+    std::vector<float> u(16 * g.channels * g.filters);
+    wg::TransformKernel(g.channels, g.filters, kernel, u.data());
+    std::vector<wg::Workspace> work(workers);
+    const int64_t groups = (g.n + wg::kSamples - 1) / wg::kSamples;
+    ForSamples(groups, threads, g.n * g.out_image() * g.patch() * 4 / 9,
+               [&](int worker, int64_t group) {
+      const int64_t first = group * wg::kSamples;
+      const int64_t count = std::min(wg::kSamples, g.n - first);
+      wg::Correlate(count, g.rows, g.cols, g.channels, g.filters, g.out_rows, g.out_cols,
+                    g.top, g.left, x + first * g.image(), u.data(), &work[worker],
+                    [&](int64_t s) { return target(worker, first + s); },
+                    [&](int64_t s, float* out) { finish(first + s, out); });
+    });
+    return;
+  }
   ForSamples(g.n, threads, g.n * g.out_image() * g.patch(), [&](int worker, int64_t i) {
     std::vector<float>& col = cols[worker];
     col.resize(g.positions() * g.patch());
-    float* out = y + i * g.out_image();
-    if (pool != nullptr) {
-      outs[worker].resize(g.out_image());
-      out = outs[worker].data();
-    }
+    float* out = target(worker, i);
     Im2Col(g, x + i * g.image(), col.data());
     if (g.patch() <= kSmallPatch) {
       SmallProduct(g.positions(), g.filters, g.patch(), col.data(), kernel, out);
@@ -225,18 +262,17 @@ extern "C" void kcore_conv2d_forward_fused(const int64_t* geometry, const float*
       scipy_cblas_sgemm(kRowMajor, kNoTrans, kNoTrans, g.positions(), g.filters, g.patch(),
                         1.f, col.data(), g.patch(), kernel, g.filters, 0.f, out, g.filters);
     }
-    if (bias != nullptr || activation != 0) {
-      BiasActivation(g.positions(), g.filters, bias, activation, out);
-    }
-    if (pool != nullptr) PoolSample(Geometry(pool), pool_is_max, out, y + i * pooled);
+    finish(i, out);
   });
 }
 
 // y (n, out rows, out cols, filters) = x (n, rows, cols, channels) correlated with
-// kernel (kr, kc, channels, filters).
+// kernel (kr, kc, channels, filters); `winograd` as kcore_conv2d_forward_fused's.
 extern "C" void kcore_conv2d_forward(const int64_t* geometry, const float* x,
-                                     const float* kernel, float* y, int threads) {
-  kcore_conv2d_forward_fused(geometry, x, kernel, nullptr, 0, nullptr, 0, y, threads);
+                                     const float* kernel, float* y, int winograd,
+                                     int threads) {
+  kcore_conv2d_forward_fused(geometry, x, kernel, nullptr, 0, nullptr, 0, y, winograd,
+                             threads);
 }
 
 // dx = the gradient w.r.t. x given dy: dcol = dy kernel^T, then col2im.
@@ -342,11 +378,35 @@ static void PoolGradSample(const Geometry& g, bool is_max, const float* image,
 // activation: 0 linear, 1 relu (dz is 0 where y is not above 0). With `pool` (the geometry
 // of a pooling of y, one sample), dy is the gradient of that pooling's output, and each
 // sample's gradient of y is made in the same buffer; without, y is only read for relu.
+// `winograd` (not 0): dx by Winograd F(2x2, 3x3) where the convolution fits it, as the
+// correlation of dz (padded by 2 less the forward's padding) with the kernel turned by 180
+// degrees, its channels and filters swapped. (dkernel keeps im2col: its Winograd form,
+// products of 32 by 64 over 144 blocks, measured slower.)
 extern "C" void kcore_conv2d_backward(const int64_t* geometry, const float* x,
                                       const float* kernel, const float* y, const float* dy,
                                       int activation, const int64_t* pool, int pool_is_max,
-                                      float* dx, float* dkernel, float* dbias, int threads) {
+                                      float* dx, float* dkernel, float* dbias, int winograd,
+                                      int threads) {
   const Geometry g(geometry);
+  namespace wg = kcore_theano::winograd;
+  const bool winograd_dx = dx != nullptr && winograd != 0 && WinogradFits(g);
+  std::vector<float> turned, u;  // the turned kernel (3, 3, filters, channels), transformed
+  if (winograd_dx) {
+    turned.resize(g.patch() * g.filters);
+    for (int64_t a = 0; a < 3; ++a) {
+      for (int64_t b = 0; b < 3; ++b) {
+        const float* from = kernel + ((2 - a) * 3 + (2 - b)) * g.channels * g.filters;
+        float* to = turned.data() + (a * 3 + b) * g.filters * g.channels;
+        for (int64_t c = 0; c < g.channels; ++c) {
+          for (int64_t f = 0; f < g.filters; ++f) {
+            to[f * g.channels + c] = from[c * g.filters + f];
+          }
+        }
+      }
+    }
+    u.resize(16 * g.filters * g.channels);
+    wg::TransformKernel(g.filters, g.channels, turned.data(), u.data());
+  }
   const int64_t size = g.patch() * g.filters + g.filters;  // dkernel, then dbias
   // Small groups: a thread on a core that another process holds delays the call by one
   // group at most.
@@ -354,6 +414,7 @@ extern "C" void kcore_conv2d_backward(const int64_t* geometry, const float* x,
   std::vector<float> partial(groups * size, 0.f);
   const int workers = std::max(threads, 1);
   std::vector<std::vector<float>> cols(workers), dzs(workers);
+  std::vector<wg::Workspace> work(workers);
   const int64_t cost = (dx == nullptr ? 1 : 2) * g.n * g.out_image() * g.patch();
   ForSamples(groups, threads, cost, [&](int worker, int64_t group) {
     std::vector<float>& col = cols[worker];
@@ -387,9 +448,15 @@ extern "C" void kcore_conv2d_backward(const int64_t* geometry, const float* x,
                           1.f, col.data(), g.patch(), grad, g.filters, 1.f, sum, g.filters);
       }
       if (dx == nullptr) continue;
+      float* to = dx + i * g.image();
+      if (winograd_dx) {
+        wg::Correlate(1, g.out_rows, g.out_cols, g.filters, g.channels, g.rows, g.cols,
+                      2 - g.top, 2 - g.left, grad, u.data(), &work[worker],
+                      [&](int64_t) { return to; }, [](int64_t, float*) {});
+        continue;
+      }
       scipy_cblas_sgemm(kRowMajor, kNoTrans, kTrans, g.positions(), g.patch(), g.filters, 1.f,
                         grad, g.filters, kernel, g.filters, 0.f, col.data(), g.patch());
-      float* to = dx + i * g.image();
       std::fill(to, to + g.image(), 0.f);
       Col2Im(g, col.data(), to);
     }

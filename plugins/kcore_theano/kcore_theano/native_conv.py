@@ -1,7 +1,8 @@
 """2D convolution and pooling on PyTensor as native Ops: channels-last float32 tensors,
 computed by ``conv_kernel.cc`` in kcore-theano's native library (see native.py) through
-ctypes, without the GIL. A convolution is im2col and one sgemm per sample; the samples are
-shared among threads (``threads()``). Gradients are Ops too, so ``pytensor.grad`` works.
+ctypes, without the GIL. A convolution is im2col and one sgemm per sample, or Winograd
+F(2x2, 3x3) for 3x3 stride-1 ones (``winograd()``); the samples are shared among threads
+(``threads()``). Gradients are Ops too, so ``pytensor.grad`` works.
 
 ``K.conv1d``/``K.conv2d`` and ``K.pool2d`` of float32 tensors use them (nn.py); where the
 library can't be built, or with ``KCORE_THEANO_NATIVE_CONV=0``, they run the graph of
@@ -26,6 +27,13 @@ from kcore_theano import native
 def library():
     """The native library when the native convolutions are on and built, else None."""
     return None if switched_off('KCORE_THEANO_NATIVE_CONV') else native.library()
+
+
+def winograd():
+    """Whether 3x3, stride-1 convolutions run Winograd F(2x2, 3x3) (winograd.h: 4/9 of the
+    multiply-adds) rather than im2col; ``KCORE_THEANO_WINOGRAD=0`` turns it off (read when
+    an Op is made)."""
+    return int(not switched_off('KCORE_THEANO_WINOGRAD'))
 
 
 def threads():
@@ -77,6 +85,7 @@ class _Spatial(Op):
     def __init__(self, window, strides, dilation, border_mode):
         self.window, self.strides = tuple(window), tuple(strides)
         self.dilation, self.border_mode = tuple(dilation), border_mode
+        self.winograd = winograd()  # read once, when the graph is built or rewritten
 
     def out_size(self, rows, cols):
         return tuple(_out_size(size, k, s, d, self.border_mode) for size, k, s, d in
@@ -123,7 +132,7 @@ class Conv2d(_Spatial):
         geometry, out = self.geometry(x.shape, kernel.shape[3])
         y = _output(output_storage[0], out + (kernel.shape[3],))
         native.library().kcore_conv2d_forward(_pointer(geometry), _pointer(x), _pointer(kernel),
-                                              _pointer(y), threads())
+                                              _pointer(y), self.winograd, threads())
 
     def infer_shape(self, fgraph, node, shapes):
         x, kernel = shapes
@@ -180,7 +189,7 @@ class Conv2dFused(_Spatial):
             _pointer(geometry), _pointer(x), _pointer(kernel), _pointer(bias),
             ACTIVATIONS[self.activation],
             None if pool is None else _pointer(pool_geometry), pool is not None and
-            pool.mode == 'max', _pointer(y), threads())
+            pool.mode == 'max', _pointer(y), self.winograd, threads())
 
     def infer_shape(self, fgraph, node, shapes):
         x, kernel, _ = shapes
@@ -285,7 +294,7 @@ class Conv2dBackward(_Spatial):
             ACTIVATIONS[self.activation],
             None if pool is None else _pointer(pool_geometry), pool is not None and
             pool.mode == 'max', None if dx is None else _pointer(dx), _pointer(dkernel),
-            _pointer(dbias), threads())
+            _pointer(dbias), self.winograd, threads())
 
     def infer_shape(self, fgraph, node, shapes):
         x, kernel = shapes[:2]
