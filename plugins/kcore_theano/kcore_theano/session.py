@@ -177,8 +177,9 @@ class Function:
         options = {'on_unused_input': 'ignore', 'allow_input_downcast': True}
         mode = _default_mode()
         if mode is not None:
-            if not pairs and threaded_dot.available():  # predict: see threaded_dot.py
-                mode = mode.register((threaded_dot.threaded_dot, threaded_dot.REWRITE_POSITION))
+            rewrite = threaded_dot.rewrite_for(training=bool(pairs))
+            if rewrite is not None:
+                mode = mode.register((rewrite, threaded_dot.REWRITE_POSITION))
             options['mode'] = mode
         options.update(kwargs)
         self._fn = pytensor.function(ins, outs, updates=pairs, **options)

@@ -1,9 +1,14 @@
-"""Matrix products of predict on several threads: PyTensor's Dot22 runs on one thread
-(scipy-openblas32 stays at one: see blas.py), so functions without updates replace float32
-Dot22 nodes by ThreadedDot, whose rows are shared among threads by ``kcore_sgemm_rows``
-(conv_kernel.cc) without the GIL. A thread that finds its core busy takes fewer row blocks
-instead of holding the others up, and small products stay on one thread. Training keeps
-Dot22. ``KCORE_THEANO_THREADED_DOT=0`` (or ``KCORE_THEANO_NATIVE_CONV=0``) keeps Dot22.
+"""Large float32 matrix products on several threads: PyTensor's Dot22 runs on one thread
+(scipy-openblas32 stays at one: see blas.py), so ThreadedDot replaces it, sharing the rows
+among threads by ``kcore_sgemm_rows`` (conv_kernel.cc) without the GIL. A thread that finds
+its core busy takes fewer row blocks instead of holding the others up, and small products
+stay on one thread. Predict (functions without updates) uses it for products with large
+weights; training also for products along the batch (or batch x time) axis, which there
+share rows among threads only from ``MIN_TRAINING_WORK`` multiply-adds and otherwise go to
+numpy's own (threaded) BLAS: the lstm, mlp and cnn benchmarks train 1.22x, 1.20x and
+1.08x faster (plugin README).
+``KCORE_THEANO_THREADED_DOT=0`` (or ``KCORE_THEANO_NATIVE_CONV=0``) keeps Dot22 everywhere;
+``KCORE_THEANO_THREADED_TRAINING=0`` keeps it in training.
 """
 import ctypes
 
@@ -35,9 +40,13 @@ def _operand(array):
 
 
 class ThreadedDot(Op):
-    """(a (m, k), b (k, n)) float32 -> a b, the rows shared among threads."""
+    """(a (m, k), b (k, n)) float32 -> a b, the rows shared among threads; products under
+    ``min_work`` multiply-adds are numpy's."""
 
-    __props__ = ()
+    __props__ = ('min_work',)
+
+    def __init__(self, min_work=0):
+        self.min_work = int(min_work)
 
     def make_node(self, a, b):
         a, b = pt.as_tensor_variable(a), pt.as_tensor_variable(b)
@@ -48,6 +57,10 @@ class ThreadedDot(Op):
         return Apply(self, [a, b], [pt.tensor(dtype='float32', shape=shape)])
 
     def perform(self, node, inputs, output_storage):
+        x, y = inputs
+        if x.shape[0] * x.shape[1] * y.shape[-1] < self.min_work:
+            output_storage[0][0] = np.dot(x, y).astype(np.float32, copy=False)
+            return
         (a, lda, ta), (b, ldb, tb) = map(_operand, inputs)
         if a.shape[1] != b.shape[0]:
             raise ValueError('ThreadedDot: shapes %s and %s do not fit a matrix product.'
@@ -72,19 +85,45 @@ class ThreadedDot(Op):
 MIN_WEIGHTS = 1 << 18
 
 
-@node_rewriter([Dot22])
-def _threaded_dot_node(fgraph, node):
-    a, b = node.inputs
-    if node.outputs[0].dtype != 'float32' or a.dtype != 'float32' or b.dtype != 'float32':
-        return None
-    if None in b.type.shape or b.type.shape[0] * b.type.shape[1] < MIN_WEIGHTS:
-        return None
-    return [ThreadedDot()(a, b)]
+# Training: also a product with an axis of unknown length (the batch, or batch x time) and
+# at least this many multiply-adds per unit of it (the lstm benchmark's input, state and
+# weight-gradient products: 128 x 512)...
+MIN_PER_ROW = 1 << 16
+# ... on threads from this many multiply-adds (the lstm's 2560 x 128 x 512: 1.27x); below
+# it numpy's BLAS was faster than both Dot22 and one sgemm (the mlp's 128-row products).
+MIN_TRAINING_WORK = 1 << 26
 
 
-threaded_dot = in2out(_threaded_dot_node, name='kcore_threaded_dot')
+def _eligible(a, b, training):
+    rows, inner, cols = a.type.shape[0], a.type.shape[1], b.type.shape[1]
+    if inner is not None and cols is not None and inner * cols >= MIN_WEIGHTS:
+        return True
+    known = [d for d in (rows, inner, cols) if d is not None]
+    return training and len(known) < 3 and int(np.prod(known)) >= MIN_PER_ROW
+
+
+def _rewrite(training):
+    @node_rewriter([Dot22])
+    def threaded_dot_node(fgraph, node):
+        a, b = node.inputs
+        if node.outputs[0].dtype != 'float32' or a.dtype != 'float32' or b.dtype != 'float32':
+            return None
+        if not _eligible(a, b, training):
+            return None
+        return [ThreadedDot(MIN_TRAINING_WORK if training else 0)(a, b)]
+    return in2out(threaded_dot_node, name='kcore_threaded_dot')
+
+
+threaded_dot, threaded_dot_training = _rewrite(False), _rewrite(True)
 
 
 def available():
     """Whether the native library is built and both switches are on."""
     return not switched_off('KCORE_THEANO_THREADED_DOT') and native_conv.library() is not None
+
+
+def rewrite_for(training):
+    """The rewrite for a function with updates (``training``) or without; None: keep Dot22."""
+    if not available() or (training and switched_off('KCORE_THEANO_THREADED_TRAINING')):
+        return None
+    return threaded_dot_training if training else threaded_dot
