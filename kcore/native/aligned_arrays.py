@@ -15,8 +15,6 @@ import ctypes
 import os
 import sysconfig
 
-import numpy as np
-
 from kcore import native
 
 SOURCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'aligned_arrays.cc')
@@ -28,8 +26,16 @@ _library = native.OnFirstUse(
     'skip the attempt.')
 
 
+def declaration():
+    """The :class:`kcore.native.Library` that a backend plugin using the handler lists in
+    its ``native_libraries`` hook (a new one per plugin: ``kcore build`` labels it)."""
+    return native.Library('kcore_aligned_arrays', 'the aligned numpy memory handler',
+                          'kcore.native.aligned_arrays:build', seconds=2)
+
+
 def build():
     """The handler's shared library (built unless cached); its path."""
+    import numpy as np   # here: plugins import this module to declare the library
     flags = ['-I', sysconfig.get_paths()['include'], '-I', np.get_include()]
     return native.build('kcore_aligned_arrays', [SOURCE], flags, key_parts=[np.__version__])
 

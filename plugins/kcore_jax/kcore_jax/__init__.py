@@ -3,7 +3,7 @@
 Importing this package does not import JAX: the backend class is named by its import
 path and loaded the first time kcore needs it.
 """
-from kcore.native import Library
+from kcore.native import aligned_arrays
 from kcore.plugins import hookimpl, installed_versions
 
 __version__ = '0.1.0'
@@ -21,5 +21,4 @@ def report_versions():
 
 @hookimpl
 def native_libraries():
-    return [Library('kcore_aligned_arrays', 'the aligned numpy memory handler',
-                    'kcore.native.aligned_arrays:build', seconds=2)]
+    return [aligned_arrays.declaration()]

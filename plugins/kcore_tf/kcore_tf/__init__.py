@@ -3,7 +3,7 @@
 Importing this package does not import TensorFlow: the backend class and TFOptimizer are
 named by their import paths and loaded the first time kcore needs them.
 """
-from kcore.native import Library
+from kcore.native import Library, aligned_arrays
 from kcore.plugins import hookimpl, installed_versions
 
 __version__ = '0.1.0'
@@ -33,5 +33,4 @@ def native_libraries():
                     'kcore_tf.fused_rnn:_build', seconds=20),
             Library('kcore_tf_adam_rows', 'the Adam kernel for embedding gradients',
                     'kcore_tf.adam_rows:_build', seconds=20),
-            Library('kcore_aligned_arrays', 'the aligned numpy memory handler',
-                    'kcore.native.aligned_arrays:build', seconds=2)]
+            aligned_arrays.declaration()]

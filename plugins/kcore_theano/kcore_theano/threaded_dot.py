@@ -95,10 +95,9 @@ MIN_TRAINING_WORK = 1 << 26
 
 
 def _eligible(a, b, training):
-    rows, inner, cols = a.type.shape[0], a.type.shape[1], b.type.shape[1]
-    if inner is not None and cols is not None and inner * cols >= MIN_WEIGHTS:
+    if None not in b.type.shape and b.type.shape[0] * b.type.shape[1] >= MIN_WEIGHTS:
         return True
-    known = [d for d in (rows, inner, cols) if d is not None]
+    known = [d for d in a.type.shape + b.type.shape[1:] if d is not None]
     return training and len(known) < 3 and int(np.prod(known)) >= MIN_PER_ROW
 
 
