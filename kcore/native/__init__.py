@@ -159,11 +159,11 @@ def _cpu_flags():
         return platform.processor()
 
 
-def build(name, sources, flags=(), key_parts=()):
+def build(name, sources, flags=(), key_parts=(), cached_only=False):
     """The path of the shared library ``name`` built from ``sources`` with ``flags`` (after
     ``-O3 -fno-trapping-math -shared -fPIC``, the include path of these headers and the first ARCH_FLAGS that
     compile), building it unless the cache has it. RuntimeError with the compiler's
-    messages if it can't be built."""
+    messages if it can't be built. ``cached_only``: None instead of a build."""
     # -fno-trapping-math lets loops with selects and float-to-int conversions vectorize
     # (lstm.h's Exp); kcore never reads the floating-point exception flags.
     command = ([compiler(), '-O3', '-fno-trapping-math', '-shared', '-fPIC', '-w', '-I',
@@ -178,10 +178,12 @@ def build(name, sources, flags=(), key_parts=()):
     for part in command + [platform.machine(), _cpu_flags()] + list(key_parts):
         key.update(str(part).encode())
     folder = cache_dir()
-    os.makedirs(folder, exist_ok=True)
     target = os.path.join(folder, '%s-%s.so' % (name, key.hexdigest()[:20]))
     if os.path.exists(target):
         return target
+    if cached_only:
+        return None
+    os.makedirs(folder, exist_ok=True)
     # A build takes up to a minute: say so, once, where a script's and a notebook's user
     # sees it (stderr; a warning could be filtered away and would show a source line).
     if not _ahead['active']:

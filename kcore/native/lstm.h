@@ -123,6 +123,11 @@ inline Vec Load(const float* p) {
 
 inline void Store(float* p, const Vec& v) { std::memcpy(p, &v, sizeof v); }
 
+// Every lane x. Written x - 0, which is x exactly, so that it compiles to a broadcast that
+// an FMA reads from memory; 0 + x is not x for x = -0, and compiled to an add and a shuffle
+// per element, which took the FMAs' port (narrow products 1.8x slower).
+inline Vec Splat(float x) { return x - Vec{}; }
+
 // R rows by W vectors of columns.
 template <int R, int W>
 inline void Tile(int64_t inner, const float* a, int64_t lda, const float* b, int64_t ldb,
@@ -134,7 +139,7 @@ inline void Tile(int64_t inner, const float* a, int64_t lda, const float* b, int
     Vec row[W];
     for (int w = 0; w < W; ++w) row[w] = Load(b + k * ldb + w * kLanes);
     for (int r = 0; r < R; ++r) {
-      const Vec x = Vec{} + a[r * lda + k];
+      const Vec x = Splat(a[r * lda + k]);
       for (int w = 0; w < W; ++w) sum[r][w] += x * row[w];
     }
   }

@@ -33,4 +33,6 @@ def native_libraries():
                     'kcore_tf.fused_rnn:_build', seconds=20),
             Library('kcore_tf_adam_rows', 'the Adam kernel for embedding gradients',
                     'kcore_tf.adam_rows:_build', seconds=20),
+            Library('kcore_tf_narrow_dense', 'the narrow Dense kernel',
+                    'kcore_tf.narrow_dense:_build', seconds=20),
             aligned_arrays.declaration()]

@@ -11,6 +11,7 @@ from kcore.backend import arguments
 from kcore.backend.arguments import is_int as _is_int, positive_ints as _ints
 from kcore.backend.spatial_ops import SpatialOps
 from kcore.utils.conv_utils import same_padding
+from kcore_tf import narrow_dense
 
 # 'th' -> channels-last and back, by the number of axes of the tensor.
 _TO_LAST = {4: (0, 2, 3, 1), 5: (0, 2, 3, 4, 1)}
@@ -86,7 +87,8 @@ class NNOps(SpatialOps):
     def softmax(self, x):
         if x.shape.rank == 0:
             raise ValueError('softmax: expected a tensor with at least 1 axis; got a scalar.')
-        return tf.nn.softmax(x, axis=-1)
+        fused = narrow_dense.with_softmax(x)
+        return tf.nn.softmax(x, axis=-1) if fused is None else fused
 
     def softplus(self, x):
         return tf.nn.softplus(x)
@@ -172,6 +174,9 @@ class NNOps(SpatialOps):
         """tf.nn.bias_add: its gradient is one BiasAddGrad instead of a broadcast's Sum."""
         channels_first = (self.normalize_dim_ordering(dim_ordering) == 'th'
                           and self.ndim(x) > 2)   # with 2 axes, channels are the last
+        fused = narrow_dense.with_bias(x, bias)
+        if fused is not None:
+            return fused
         return tf.nn.bias_add(x, bias, data_format='NC...' if channels_first else 'N...C')
 
     # ------------------------------------------------------------ convolution

@@ -5,6 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from kcore.backend.arguments import batch_dot_axes
+from kcore_tf import narrow_dense
 
 
 def _static_shape(x):
@@ -55,7 +56,8 @@ class TensorOps:
         if x_ndim == 2 and y_ndim == 2 or x_ndim is None or y_ndim is None:
             if isinstance(x, tf.SparseTensor):
                 return tf.sparse.sparse_dense_matmul(x, y)
-            return tf.matmul(x, y)
+            narrow = narrow_dense.product(x, y)
+            return tf.matmul(x, y) if narrow is None else narrow
         return tf.tensordot(x, y, axes=[[x_ndim - 1], [max(y_ndim - 2, 0)]])
 
     def batch_dot(self, x, y, axes=None):
