@@ -1,8 +1,6 @@
 """kcore-tf's narrow Dense op (narrow_dense): values and gradients against numpy for every
 width it takes, with and without bias and softmax; where it is used and where not; built
-only ahead of time; and function calls without updates running in the calling thread."""
-import threading
-
+only ahead of time."""
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -128,26 +126,4 @@ def test_used_only_once_built(monkeypatch, tmp_path):
     K.clear_session()
     model = Sequential([Dense(3, activation='softmax', input_dim=5)])
     assert model.outputs[0].op.type == 'Softmax'
-    K.clear_session()
-
-
-@pytest.mark.parametrize('inline', ['1', '0'])
-def test_functions_without_updates_run_in_the_calling_thread(monkeypatch, inline):
-    monkeypatch.setenv('KCORE_TF_RUN_INLINE', inline)
-    K.clear_session()
-    seen = []
-
-    def record(value):
-        seen.append(threading.get_ident())
-        return value
-
-    x = K.placeholder((None, 2))
-    y = tf.py_function(record, [x], tf.float32)
-    variable = K.variable(np.zeros(2))
-    predict = K.function([x], [y])
-    train = K.function([x], [y], updates=[(variable, variable + 1.)])
-    np.testing.assert_array_equal(predict([np.ones((1, 2))])[0], np.ones((1, 2)))
-    assert (seen[-1] == threading.get_ident()) == (inline == '1')
-    train([np.ones((1, 2))])
-    assert K.get_value(variable).tolist() == [1., 1.]
     K.clear_session()
