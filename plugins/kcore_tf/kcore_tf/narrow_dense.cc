@@ -106,7 +106,7 @@ class NarrowDenseOp : public OpKernel {
     const float* a_data = a.flat<float>().data();
     float* out = y->flat<float>().data();
     const bool softmax = softmax_;
-    auto body = [&](int64_t begin, int64_t end) {
+    ForRowBlocks(ctx, rows, [&](int64_t begin, int64_t end) {
       float sums[kTileRows * kMaxUnits];
       int64_t r = begin;
       for (; r + kTileRows <= end; r += kTileRows) {
@@ -121,8 +121,7 @@ class NarrowDenseOp : public OpKernel {
                           kMaxUnits);
         Finish(sums, padded_bias.data(), keep.data(), units, softmax, out + r * units);
       }
-    };
-    if (getenv("KCORE_NARROW_ONE")) body(0, rows); else ForRowBlocks(ctx, rows, body);
+    });
   }
 
  private:

@@ -241,6 +241,12 @@ _ASSIGN_OPS = frozenset(['AssignVariableOp', 'Assign', 'AssignAddVariableOp', 'A
                          'AssignSubVariableOp', 'AssignSub'])
 
 
+def _in_process(session):
+    """Whether ``session`` runs in this process (no target): only there do calls run inline
+    or side by side; distributed sessions keep TensorFlow's defaults."""
+    return not getattr(session, 'sess_str', True)
+
+
 def _run_inline():
     """A function without updates (predict, evaluate) runs its graph's ops in the calling
     thread (TensorFlow's ``inter_op_thread_pool = -1``) unless KCORE_TF_RUN_INLINE=0: no
@@ -383,7 +389,7 @@ class Function:
             options.fetch.extend(t.name for t in self._fetches)
             if self._update_op is not None:
                 options.target.append(self._update_op.name)
-            elif _run_inline() and not getattr(session, 'sess_str', True):   # a local session
+            elif _run_inline() and _in_process(session):
                 options.run_options.inter_op_thread_pool = -1
             self._callable = make(options)
         else:  # a session-like object without the fast path
@@ -428,17 +434,8 @@ class Function:
         return packed
 
 
-_call_threads = None   # the threads that run calls of call_async, made at the first one
-_call_threads_lock = threading.Lock()
-
-
-def _threads():
-    global _call_threads
-    with _call_threads_lock:
-        if _call_threads is None:
-            _call_threads = concurrent.futures.ThreadPoolExecutor(
-                2, thread_name_prefix='kcore-tf-call')
-        return _call_threads
+# The threads that run calls of call_async (started by the first call that needs them).
+_CALL_THREADS = concurrent.futures.ThreadPoolExecutor(2, thread_name_prefix='kcore-tf-call')
 
 
 def _side_by_side(function):
@@ -449,7 +446,7 @@ def _side_by_side(function):
     return (isinstance(function, Function) and function._update_op is None
             and not function._any_sparse_out
             and not native.switched_off('KCORE_TF_CONCURRENT_CALLS')
-            and not getattr(_get_session(), 'sess_str', True))
+            and _in_process(_get_session()))
 
 
 class _Pending:
@@ -678,7 +675,7 @@ class SessionOps:
         its outputs come back at once, as values that ``np.asarray`` waits for."""
         if not _side_by_side(function):
             return function(arrays)
-        future = _threads().submit(function, arrays)
+        future = _CALL_THREADS.submit(function, arrays)
         if function._single:
             return _Pending(future, None)
         return [_Pending(future, i) for i in range(function._n_out)]
